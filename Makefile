@@ -1,0 +1,57 @@
+# Anxin — every target creates and uses .venv by itself.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1:8000
+ORDERS ?= 10000
+
+.PHONY: install install-dev run serve test lint format bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo_data --orders $(ORDERS) --if-empty
+	$(BIN)/python manage.py runserver $(HOST)
+
+serve: install
+	$(BIN)/python manage.py runserver $(HOST)
+
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy anxin config
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-dev
+	$(BIN)/python bench/run_all.py
+
+messages: install-dev
+	cd anxin && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete --no-location
+	cd anxin && ../$(BIN)/django-admin compilemessages
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3*

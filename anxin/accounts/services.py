@@ -1,0 +1,134 @@
+"""Writes on accounts: users, memberships and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+
+from anxin.core import clock
+from anxin.core.actors import MERCHANT_ROLES, PLATFORM_ROLES, Actor, Role
+from anxin.core.audit import audit_record
+
+from .models import ApiToken, Membership, User
+
+TOKEN_PREFIX = "anx"
+# last_used_at is written at most this often per token, so a busy integrator does not turn every
+# read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def token_hash(raw: str) -> str:
+    # Tokens carry 256 random bits, so a plain SHA-256 is enough (no slow KDF needed).
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    raw: str  # shown once, never stored
+
+
+@transaction.atomic
+def api_token_create(
+    *, actor: Actor, name: str, merchant_id: int | None, created_by: User | None = None
+) -> IssuedToken:
+    """Issue a token; the plain value is returned once and only its hash is kept."""
+    prefix = secrets.token_hex(4)
+    raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        name=name, prefix=prefix, key_hash=token_hash(raw), merchant_id=merchant_id,
+        created_by=created_by,
+    )
+    audit_record(
+        actor=actor, action="accounts.api_token.create", merchant_id=merchant_id,
+        subject_type="accounts.apitoken", subject_id=token.pk, data={"name": name, "prefix": prefix},
+    )
+    return IssuedToken(token=token, raw=raw)
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
+    """Revoke a token at once; revoked tokens never authenticate again."""
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor, action="accounts.api_token.revoke", merchant_id=token.merchant_id,
+            subject_type="accounts.apitoken", subject_id=token.pk, data={"prefix": token.prefix},
+        )
+    return token
+
+
+def api_token_authenticate(*, raw: str) -> ApiToken | None:
+    """The live token for a raw bearer value, or None; records when it was last used."""
+    if not raw.startswith(f"{TOKEN_PREFIX}_") or len(raw) > 200:
+        return None
+    token = ApiToken.objects.filter(key_hash=token_hash(raw), revoked_at__isnull=True).first()
+    if token is None:
+        return None
+    now = clock.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def actor_for_token(token: ApiToken) -> Actor:
+    if token.merchant_id is None:
+        return Actor(role=Role.INTEGRATOR, token_id=token.pk, platform=True, label=token.name)
+    return Actor(
+        role=Role.INTEGRATOR,
+        token_id=token.pk,
+        merchant_ids=frozenset({token.merchant_id}),
+        label=token.name,
+    )
+
+
+def actor_for_user(user: User) -> Actor:
+    """The actor a signed-in user acts as: role, merchants, and the customer record if a consumer."""
+    role = Role(user.role)
+    if user.is_superuser and role is Role.CONSUMER:
+        role = Role.ADMIN
+    merchant_ids: frozenset[int] = frozenset()
+    customer_id = None
+    if role in MERCHANT_ROLES:
+        merchant_ids = frozenset(
+            Membership.objects.filter(user=user).values_list("merchant_id", flat=True)
+        )
+    elif role is Role.CONSUMER:
+        from anxin.catalog.models import Customer
+
+        customer_id = Customer.objects.filter(user=user).values_list("pk", flat=True).first()
+    return Actor(
+        role=role,
+        user_id=user.pk,
+        merchant_ids=merchant_ids,
+        platform=role in PLATFORM_ROLES,
+        customer_id=customer_id,
+        label=user.get_username(),
+    )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    merchant_ids: list[int] | None = None,
+    language: str = "zh-hans",
+    email: str = "",
+    is_staff: bool = False,
+) -> User:
+    """Create a user with a role; merchant roles get their memberships in the same transaction."""
+    user = User.objects.create_user(
+        username=username, password=password, role=role.value, language=language, email=email,
+        is_staff=is_staff or role is Role.ADMIN, is_superuser=role is Role.ADMIN,
+    )
+    for merchant_id in merchant_ids or []:
+        Membership.objects.create(user=user, merchant_id=merchant_id)
+    return user

@@ -1,0 +1,68 @@
+"""Reads of orders, always through the actor's scope: out of scope is the same 404 as missing."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from anxin.core.actors import Actor
+from anxin.core.errors import NotFound
+from anxin.core.pagination import Page, keyset_page
+
+from .models import Delivery, Order, OrderLine
+from .permissions import orders_visible_to
+
+
+def _with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
+    return orders.select_related("merchant", "customer").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("sku__category")),
+        "tenders",
+        Prefetch("deliveries", queryset=Delivery.objects.prefetch_related("lines__line")),
+        "lines__confirmations",
+    )
+
+
+def order_get_for(*, actor: Actor, ref: str) -> Order:
+    """An order by public id, or by the shop's external id within the actor's merchants."""
+    orders = _with_details(orders_visible_to(actor))
+    try:
+        return orders.get(public_id=uuid.UUID(ref))
+    except (ValueError, Order.DoesNotExist):
+        pass
+    matches = list(orders.filter(external_id=ref)[:2])
+    if len(matches) != 1:
+        raise NotFound()
+    return matches[0]
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    merchant: str | None = None
+    status: str | None = None
+    placed_from: datetime | None = None
+    placed_to: datetime | None = None
+    customer_phone_hash: str | None = None
+
+
+def order_list_for(
+    *, actor: Actor, filters: OrderFilters, cursor: str | None, limit: int
+) -> Page[Order]:
+    """Newest orders first, keyset-paginated, with everything a list row shows prefetched."""
+    orders = orders_visible_to(actor)
+    conditions = Q()
+    if filters.merchant:
+        conditions &= Q(merchant__code=filters.merchant)
+    if filters.status:
+        conditions &= Q(shop_status=filters.status)
+    if filters.placed_from:
+        conditions &= Q(placed_at__gte=filters.placed_from)
+    if filters.placed_to:
+        conditions &= Q(placed_at__lt=filters.placed_to)
+    if filters.customer_phone_hash:
+        conditions &= Q(customer__phone_hash=filters.customer_phone_hash)
+    return keyset_page(
+        _with_details(orders.filter(conditions)), key="placed_at", cursor=cursor, limit=limit
+    )

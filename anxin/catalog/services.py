@@ -1,0 +1,386 @@
+"""Writes on catalog facts: merchants, order intake (upsert) and deliveries."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from anxin.core import clock
+from anxin.core.actors import Actor
+from anxin.core.audit import audit_record
+from anxin.core.crypto import phone_lookup_hash
+from anxin.core.errors import Forbidden, ValidationFailed
+from anxin.core.money import is_supported_currency, round_money
+from anxin.core.sequences import number_next
+from anxin.core.workflow import TransitionResult, transition
+
+from .choices import MerchantStatus, ShopOrderStatus
+from .inputs import DeliveryIn, OrderIn
+from .models import (
+    Category,
+    Customer,
+    Delivery,
+    DeliveryLine,
+    Merchant,
+    Order,
+    OrderLine,
+    PaymentTender,
+    PurchaseConfirmation,
+    Sku,
+)
+from .permissions import can_manage_merchants, can_write_orders
+from .workflow import MERCHANT_WORKFLOW
+
+# Shops' clocks drift; a timestamp a little in the future is accepted, more is an error.
+CLOCK_SKEW = timedelta(minutes=5)
+FieldErrors = dict[str, str | Promise]
+
+
+# --- merchants ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def merchant_create(
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    deposit_amount: Decimal = Decimal("0"),
+    status: MerchantStatus = MerchantStatus.APPLYING,
+) -> Merchant:
+    """Register a merchant (admission starts in ``applying`` unless an admin seeds it active)."""
+    if not can_manage_merchants(actor):
+        raise Forbidden()
+    merchant = Merchant.objects.create(
+        code=code, name=name, deposit_amount=round_money(deposit_amount), status=status
+    )
+    audit_record(
+        actor=actor, action="catalog.merchant.create", merchant_id=merchant.pk,
+        subject_type="catalog.merchant", subject_id=merchant.pk,
+        data={"code": code, "status": status},
+    )
+    return merchant
+
+
+def merchant_transition(
+    *, actor: Actor, merchant: Merchant | int, action: str, reason: str = ""
+) -> TransitionResult:
+    """Move a merchant through admission, warning, restriction and exit (see workflow.py)."""
+    return transition(MERCHANT_WORKFLOW, subject=merchant, action=action, actor=actor, reason=reason)
+
+
+# --- orders ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    order: Order
+    created: bool
+    changed: bool
+
+
+def _aware(value: datetime) -> datetime:
+    # Shops in China commonly send local wall-clock times; a naive time means Asia/Shanghai.
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _content_hash(data: OrderIn) -> str:
+    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _resolve_merchant(actor: Actor, code: str | None, errors: FieldErrors) -> Merchant | None:
+    if code is None:
+        if len(actor.merchant_ids) == 1:
+            return Merchant.objects.get(pk=next(iter(actor.merchant_ids)))
+        errors["merchant"] = _("Name the merchant (its code) when using a platform token.")
+        return None
+    merchant = Merchant.objects.filter(code=code).first()
+    if merchant is None or not actor.can_see_merchant(merchant.pk):
+        errors["merchant"] = _("Unknown merchant.")
+        return None
+    if merchant.status == MerchantStatus.EXITED:
+        errors["merchant"] = _("This merchant has left the platform.")
+        return None
+    return merchant
+
+
+def _check_order(data: OrderIn, errors: FieldErrors) -> dict[str, Category]:
+    """Cross-field checks of an order payload; fills ``errors`` keyed by field path."""
+    if not is_supported_currency(data.currency):
+        errors["currency"] = _("Unknown or unsupported currency.")
+    if _aware(data.placed_at) > clock.now() + CLOCK_SKEW:
+        errors["placed_at"] = _("The order time is in the future.")
+    seen: set[str] = set()
+    for i, line in enumerate(data.lines):
+        if line.external_id in seen:
+            errors[f"lines.{i}.external_id"] = _("Line ids must be unique within the order.")
+        seen.add(line.external_id)
+        if line.paid_amount > line.unit_price * line.quantity:
+            errors[f"lines.{i}.paid_amount"] = _(
+                "The paid amount is more than unit price × quantity."
+            )
+        if line.is_gift and line.paid_amount != 0:
+            errors[f"lines.{i}.paid_amount"] = _("A gift line must have a paid amount of 0.")
+        if not line.is_gift and line.gift_value:
+            errors[f"lines.{i}.gift_value"] = _("Only gift lines have a declared gift value.")
+    for i, line in enumerate(data.lines):
+        if line.gift_for is not None and (line.gift_for not in seen or not line.is_gift):
+            errors[f"lines.{i}.gift_for"] = _("A gift must name a line of the same order.")
+    for i, promo in enumerate(data.promotions):
+        if any(ext not in seen for ext in promo.lines):
+            errors[f"promotions.{i}.lines"] = _("A promotion must name lines of the same order.")
+    lines_paid = sum((line.paid_amount for line in data.lines), Decimal(0))
+    tendered = sum((t.amount for t in data.tenders), Decimal(0))
+    if tendered != lines_paid + data.shipping_fee:
+        errors["tenders"] = _(
+            "The tenders add up to %(tendered)s, but the lines and shipping add up to %(due)s."
+        ) % {"tendered": tendered, "due": lines_paid + data.shipping_fee}
+    codes = {line.category for line in data.lines}
+    categories = {c.code: c for c in Category.objects.filter(code__in=codes)}
+    for i, line in enumerate(data.lines):
+        if line.category not in categories:
+            errors[f"lines.{i}.category"] = _("Unknown category.")
+    return categories
+
+
+def _customer_upsert(data: OrderIn) -> Customer:
+    incoming = data.customer
+    customer, created = Customer.objects.get_or_create(
+        external_id=incoming.external_id,
+        defaults={
+            "name": incoming.name,
+            "phone": incoming.phone,
+            "phone_hash": phone_lookup_hash(incoming.phone) if incoming.phone else "",
+            "address": incoming.address,
+        },
+    )
+    if not created:
+        changed = []
+        for name in ("name", "phone", "address"):
+            value = getattr(incoming, name)
+            if value and value != getattr(customer, name):
+                setattr(customer, name, value)
+                changed.append(name)
+        if "phone" in changed:
+            customer.phone_hash = phone_lookup_hash(customer.phone)
+            changed.append("phone_hash")
+        if changed:
+            customer.save(update_fields=[*changed, "updated_at"])
+    return customer
+
+
+def _sku_upsert(merchant: Merchant, code: str, name: str, category: Category) -> Sku:
+    sku, created = Sku.objects.get_or_create(
+        merchant=merchant, code=code, defaults={"name": name, "category": category}
+    )
+    if not created and (sku.name != name or sku.category_id != category.pk):
+        sku.name, sku.category = name, category
+        sku.save(update_fields=["name", "category", "updated_at"])
+    return sku
+
+
+def _write_lines(order: Order, data: OrderIn, categories: dict[str, Category]) -> None:
+    existing = {line.external_id: line for line in order.lines.all()}
+    missing = set(existing) - {line.external_id for line in data.lines}
+    if missing:
+        raise ValidationFailed(
+            fields={"lines": _("Lines of an existing order cannot be removed.")},
+            data={"missing": sorted(missing)},
+        )
+    by_external: dict[str, OrderLine] = {}
+    for incoming in data.lines:
+        sku = _sku_upsert(
+            order.merchant, incoming.sku, incoming.product_name, categories[incoming.category]
+        )
+        values = {
+            "sku": sku,
+            "product_name": incoming.product_name,
+            "quantity": incoming.quantity,
+            "unit_price": incoming.unit_price,
+            "paid_amount": incoming.paid_amount,
+            "is_gift": incoming.is_gift,
+            "gift_value": incoming.gift_value,
+            "gift_for": None,
+        }
+        line = existing.get(incoming.external_id)
+        if line is None:
+            line = OrderLine.objects.create(order=order, external_id=incoming.external_id, **values)
+        else:
+            for name, value in values.items():
+                setattr(line, name, value)
+            line.save()
+        by_external[incoming.external_id] = line
+    for incoming in data.lines:
+        line = by_external[incoming.external_id]
+        if incoming.gift_for:
+            line.gift_for = by_external[incoming.gift_for]
+            line.save(update_fields=["gift_for"])
+        PurchaseConfirmation.objects.filter(line=line).exclude(
+            kind__in=incoming.confirmations
+        ).delete()
+        for kind in incoming.confirmations:
+            PurchaseConfirmation.objects.get_or_create(
+                line=line, kind=kind, defaults={"confirmed_at": order.placed_at}
+            )
+
+
+@transaction.atomic
+def order_upsert(*, actor: Actor, data: OrderIn) -> UpsertResult:
+    """Create or update an order by the shop's external id; the same payload twice changes nothing.
+
+    Checks that amounts add up (tenders = Σ paid + shipping, paid ≤ list × quantity), that the
+    currency and categories are known, and that no line of an existing order disappears.
+    """
+    if not can_write_orders(actor):
+        raise Forbidden()
+    errors: FieldErrors = {}
+    merchant = _resolve_merchant(actor, data.merchant, errors)
+    categories = _check_order(data, errors)
+    if errors or merchant is None:
+        raise ValidationFailed(fields=errors)
+    digest = _content_hash(data)
+    order = (
+        Order.objects.select_for_update()
+        .filter(merchant=merchant, external_id=data.external_id)
+        .first()
+    )
+    if order is not None and order.content_hash == digest:
+        return UpsertResult(order=order, created=False, changed=False)
+    lines_paid = sum((line.paid_amount for line in data.lines), Decimal(0))
+    goods_total = sum((line.unit_price * line.quantity for line in data.lines), Decimal(0))
+    values = {
+        "customer": _customer_upsert(data),
+        "currency": data.currency,
+        "placed_at": _aware(data.placed_at),
+        "shop_status": data.status,
+        "goods_total": goods_total,
+        "discount_total": goods_total - lines_paid,
+        "shipping_fee": data.shipping_fee,
+        "paid_total": lines_paid + data.shipping_fee,
+        "promotions": [p.model_dump(mode="json") for p in data.promotions],
+        "content_hash": digest,
+    }
+    created = order is None
+    if order is None:
+        order = Order.objects.create(
+            merchant=merchant,
+            external_id=data.external_id,
+            number=number_next(prefix="OD"),
+            **values,
+        )
+    else:
+        for name, value in values.items():
+            setattr(order, name, value)
+        order.save()
+        order.tenders.all().delete()
+    _write_lines(order, data, categories)
+    PaymentTender.objects.bulk_create(
+        PaymentTender(order=order, method=t.method, amount=t.amount) for t in data.tenders
+    )
+    audit_record(
+        actor=actor,
+        action="catalog.order.create" if created else "catalog.order.update",
+        merchant_id=merchant.pk,
+        subject_type="catalog.order",
+        subject_id=order.pk,
+        data={"external_id": order.external_id, "paid_total": order.paid_total},
+    )
+    return UpsertResult(order=order, created=created, changed=True)
+
+
+# --- deliveries -----------------------------------------------------------------------------------
+
+
+def _check_delivery(order: Order, data: DeliveryIn, errors: FieldErrors) -> dict[str, OrderLine]:
+    now = clock.now()
+    shipped_at = _aware(data.shipped_at)
+    if shipped_at > now + CLOCK_SKEW:
+        errors["shipped_at"] = _("The shipping time is in the future.")
+    elif shipped_at < order.placed_at:
+        errors["shipped_at"] = _("The parcel cannot ship before the order was placed.")
+    if data.signed_at is not None:
+        signed_at = _aware(data.signed_at)
+        if signed_at > now + CLOCK_SKEW:
+            errors["signed_at"] = _("The signing time is in the future.")
+        elif signed_at < shipped_at:
+            errors["signed_at"] = _("The parcel cannot be signed for before it shipped.")
+    lines = {line.external_id: line for line in order.lines.all()}
+    for i, item in enumerate(data.lines):
+        if item.line not in lines:
+            errors[f"lines.{i}.line"] = _("This order has no such line.")
+        elif item.quantity > lines[item.line].quantity:
+            errors[f"lines.{i}.quantity"] = _("More units than the order line has.")
+    return lines
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    delivery: Delivery
+    created: bool
+
+
+@transaction.atomic
+def delivery_record(*, actor: Actor, order: Order, data: DeliveryIn) -> DeliveryResult:
+    """Record or update a parcel of an order (by carrier + tracking number); a later push with
+    ``signed_at`` is how the no-reason window starts."""
+    if not can_write_orders(actor):
+        raise Forbidden()
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    errors: FieldErrors = {}
+    lines = _check_delivery(order, data, errors)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    delivery, created = Delivery.objects.get_or_create(
+        order=order,
+        carrier=data.carrier,
+        tracking_number=data.tracking_number,
+        defaults={"shipped_at": _aware(data.shipped_at)},
+    )
+    delivery.shipped_at = _aware(data.shipped_at)
+    delivery.signed_at = _aware(data.signed_at) if data.signed_at else None
+    delivery.save()
+    wanted = (
+        {item.line: item.quantity for item in data.lines}
+        if data.lines
+        else {ext: line.quantity for ext, line in lines.items()}
+    )
+    delivery.lines.all().delete()
+    DeliveryLine.objects.bulk_create(
+        DeliveryLine(delivery=delivery, line=lines[ext], quantity=qty) for ext, qty in wanted.items()
+    )
+    _refresh_shop_status(order)
+    audit_record(
+        actor=actor,
+        action="catalog.delivery.create" if created else "catalog.delivery.update",
+        merchant_id=order.merchant_id,
+        subject_type="catalog.delivery",
+        subject_id=delivery.pk,
+        data={"order": order.pk, "signed": delivery.signed_at is not None},
+    )
+    return DeliveryResult(delivery=delivery, created=created)
+
+
+def _refresh_shop_status(order: Order) -> None:
+    """Shipped once a parcel exists; delivered once every unit is in a signed parcel."""
+    if order.shop_status not in (ShopOrderStatus.PAID, ShopOrderStatus.SHIPPED):
+        return
+    signed: dict[int, int] = {}
+    for item in DeliveryLine.objects.filter(
+        delivery__order=order, delivery__signed_at__isnull=False
+    ).values("line_id", "quantity"):
+        signed[item["line_id"]] = signed.get(item["line_id"], 0) + item["quantity"]
+    lines = list(order.lines.values_list("pk", "quantity"))
+    all_signed = all(signed.get(pk, 0) >= qty for pk, qty in lines)
+    status = ShopOrderStatus.DELIVERED if all_signed else ShopOrderStatus.SHIPPED
+    if status != order.shop_status:
+        order.shop_status = status
+        order.save(update_fields=["shop_status", "updated_at"])

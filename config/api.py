@@ -1,0 +1,21 @@
+"""The REST API under /api/v1/: one NinjaAPI composed of each app's router."""
+
+from ninja import NinjaAPI
+
+from anxin.catalog.api.orders import router as orders_router
+from anxin.core.api.errors import install_error_handlers
+
+api = NinjaAPI(
+    title="Anxin API",
+    version="1",
+    description=(
+        "After-sales service platform. Errors have one shape: "
+        '{"error": {"code": "...", "message": "<localized>", "fields": {"path": "message"}}}. '
+        "Send Accept-Language: zh-Hans or en."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("", orders_router)
