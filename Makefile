@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 ORDERS ?= 10000
 
-.PHONY: install install-dev run serve test lint format bench messages clean
+.PHONY: install install-dev run serve test lint format bench messages messages-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,8 +50,15 @@ bench: install-dev
 	$(BIN)/python bench/run_all.py
 
 messages: install-dev
-	cd anxin && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete --no-location
-	cd anxin && ../$(BIN)/django-admin compilemessages
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --add-location=file --ignore=.venv --ignore=var --ignore=bench
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Fails when a translatable string is missing from the catalogs or they are not compiled.
+messages-check: install-dev
+	@command -v msgfmt >/dev/null || { echo "gettext is not installed (apt-get install gettext)"; exit 1; }
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --add-location=file --ignore=.venv --ignore=var --ignore=bench >/dev/null
+	@git diff --quiet -I '^"POT-Creation-Date' -- locale/ || { git --no-pager diff --stat -- locale/; echo "message catalogs are stale: run 'make messages' and translate the new strings"; exit 1; }
+	$(BIN)/pytest -q anxin/core/tests/test_locale.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import ApiToken, Membership, User
@@ -12,7 +13,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Anxin", {"fields": ("role", "language")}))  # type: ignore[misc]
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("Anxin", {"fields": ("role", "language")}))
     list_display = ["username", "role", "email", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_staff"]
     inlines = [MembershipInline]
@@ -24,5 +25,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = ["revoked_at"]
     readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tokens are issued with `manage.py api_token create` (shows the value once)

@@ -15,7 +15,7 @@ from anxin.core.audit import audit_record
 
 from .models import ApiToken, Membership, User
 
-TOKEN_PREFIX = "anx"
+TOKEN_PREFIX = "anx"  # noqa: S105  (a public marker, not a secret)
 # last_used_at is written at most this often per token, so a busy integrator does not turn every
 # read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -40,12 +40,19 @@ def api_token_create(
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
-        name=name, prefix=prefix, key_hash=token_hash(raw), merchant_id=merchant_id,
+        name=name,
+        prefix=prefix,
+        key_hash=token_hash(raw),
+        merchant_id=merchant_id,
         created_by=created_by,
     )
     audit_record(
-        actor=actor, action="accounts.api_token.create", merchant_id=merchant_id,
-        subject_type="accounts.apitoken", subject_id=token.pk, data={"name": name, "prefix": prefix},
+        actor=actor,
+        action="accounts.api_token.create",
+        merchant_id=merchant_id,
+        subject_type="accounts.apitoken",
+        subject_id=token.pk,
+        data={"name": name, "prefix": prefix},
     )
     return IssuedToken(token=token, raw=raw)
 
@@ -57,8 +64,12 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
         audit_record(
-            actor=actor, action="accounts.api_token.revoke", merchant_id=token.merchant_id,
-            subject_type="accounts.apitoken", subject_id=token.pk, data={"prefix": token.prefix},
+            actor=actor,
+            action="accounts.api_token.revoke",
+            merchant_id=token.merchant_id,
+            subject_type="accounts.apitoken",
+            subject_id=token.pk,
+            data={"prefix": token.prefix},
         )
     return token
 
@@ -126,8 +137,13 @@ def user_create(
 ) -> User:
     """Create a user with a role; merchant roles get their memberships in the same transaction."""
     user = User.objects.create_user(
-        username=username, password=password, role=role.value, language=language, email=email,
-        is_staff=is_staff or role is Role.ADMIN, is_superuser=role is Role.ADMIN,
+        username=username,
+        password=password,
+        role=role.value,
+        language=language,
+        email=email,
+        is_staff=is_staff or role is Role.ADMIN,
+        is_superuser=role is Role.ADMIN,
     )
     for merchant_id in merchant_ids or []:
         Membership.objects.create(user=user, merchant_id=merchant_id)

@@ -21,8 +21,16 @@ class MerchantAdmin(admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_zh", "name_en", "parent", "is_custom_made", "is_perishable",
-                    "is_digital", "is_periodical"]
+    list_display = [
+        "code",
+        "name_zh",
+        "name_en",
+        "parent",
+        "is_custom_made",
+        "is_perishable",
+        "is_digital",
+        "is_periodical",
+    ]
     search_fields = ["code", "name_zh", "name_en"]
 
 
@@ -43,7 +51,7 @@ class CustomerAdmin(admin.ModelAdmin):
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
-    fields = ["external_id", "product_name", "quantity", "unit_price", "paid_amount", "is_gift"]
+    fields = ("external_id", "product_name", "quantity", "unit_price", "paid_amount", "is_gift")
     readonly_fields = fields
 
 

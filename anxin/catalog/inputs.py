@@ -86,6 +86,7 @@ class DeliveryIn(_In):
     shipped_at: datetime
     signed_at: datetime | None = None
     lines: list[DeliveryLineIn] = Field(
-        default_factory=list, max_length=200,
+        default_factory=list,
+        max_length=200,
         description="Lines in this parcel; empty means every line in full.",
     )

@@ -8,13 +8,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from anxin.core.fields import EncryptedTextField
+from anxin.core.fields import EncryptedTextField, MoneyField
 from anxin.core.models import PublicModel, TimeStampedModel
 
 from .choices import ConfirmationKind, MerchantStatus, ShopOrderStatus, TenderMethod
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
 
 class Merchant(PublicModel):
     """A shop on the platform: the tenant whose staff see only its own cases, customers and money."""
@@ -25,7 +22,7 @@ class Merchant(PublicModel):
         _("status"), max_length=16, choices=MerchantStatus.choices, default=MerchantStatus.APPLYING
     )
     state_version = models.PositiveIntegerField(_("state version"), default=0)
-    deposit_amount = models.DecimalField(_("deposit"), default=Decimal("0.00"), **MONEY)
+    deposit_amount = MoneyField(_("deposit"), default=Decimal("0.00"))
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     webhook_secret = models.CharField(_("webhook secret"), max_length=64, blank=True)
 
@@ -58,13 +55,20 @@ class MerchantEvent(models.Model):
         verbose_name_plural = _("merchant events")
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.merchant_id}: {self.from_status} → {self.to_status}"
+
 
 class Category(TimeStampedModel):
     """A product category with the PRC art. 6 / art. 7 flags the policy engine reads."""
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent"),
     )
     name_zh = models.CharField(_("name (Chinese)"), max_length=80)
@@ -76,7 +80,9 @@ class Category(TimeStampedModel):
     is_periodical = models.BooleanField(_("newspapers and periodicals"), default=False)
     # Art. 7: excluded only when the consumer confirmed it at purchase.
     confirm_kinds = models.JSONField(
-        _("confirm-at-purchase kinds"), default=list, blank=True,
+        _("confirm-at-purchase kinds"),
+        default=list,
+        blank=True,
         help_text=_("Art. 7 kinds that need the consumer's confirmation at purchase."),
     )
 
@@ -121,8 +127,12 @@ class Customer(PublicModel):
 
     external_id = models.CharField(_("external id"), max_length=64, unique=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="customer", verbose_name=_("user"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customer",
+        verbose_name=_("user"),
     )
     name = EncryptedTextField(_("name"), blank=True)
     phone = EncryptedTextField(_("phone"), blank=True)
@@ -151,13 +161,15 @@ class Order(PublicModel):
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     placed_at = models.DateTimeField(_("placed at"))
     shop_status = models.CharField(
-        _("shop status"), max_length=16, choices=ShopOrderStatus.choices,
+        _("shop status"),
+        max_length=16,
+        choices=ShopOrderStatus.choices,
         default=ShopOrderStatus.PAID,
     )
-    goods_total = models.DecimalField(_("goods total (list prices)"), **MONEY)
-    discount_total = models.DecimalField(_("discounts"), default=Decimal("0.00"), **MONEY)
-    shipping_fee = models.DecimalField(_("shipping fee"), default=Decimal("0.00"), **MONEY)
-    paid_total = models.DecimalField(_("paid total"), **MONEY)
+    goods_total = MoneyField(_("goods total (list prices)"))
+    discount_total = MoneyField(_("discounts"), default=Decimal("0.00"))
+    shipping_fee = MoneyField(_("shipping fee"), default=Decimal("0.00"))
+    paid_total = MoneyField(_("paid total"))
     promotions = models.JSONField(_("promotions"), default=list, blank=True)
     content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
 
@@ -189,12 +201,16 @@ class OrderLine(models.Model):
     )
     product_name = models.CharField(_("product name"), max_length=200)
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
-    unit_price = models.DecimalField(_("unit list price"), **MONEY)
-    paid_amount = models.DecimalField(_("paid amount"), **MONEY)
+    unit_price = MoneyField(_("unit list price"))
+    paid_amount = MoneyField(_("paid amount"))
     is_gift = models.BooleanField(_("gift"), default=False)
-    gift_value = models.DecimalField(_("declared gift value"), default=Decimal("0.00"), **MONEY)
+    gift_value = MoneyField(_("declared gift value"), default=Decimal("0.00"))
     gift_for = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="gifts",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="gifts",
         verbose_name=_("gift for"),
     )
 
@@ -204,7 +220,9 @@ class OrderLine(models.Model):
         ordering = ["order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["order", "external_id"], name="catalog_line_external"),
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="catalog_line_quantity_gte_1"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="catalog_line_quantity_gte_1"
+            ),
             models.CheckConstraint(condition=Q(paid_amount__gte=0), name="catalog_line_paid_gte_0"),
             models.CheckConstraint(
                 condition=Q(paid_amount__lte=F("unit_price") * F("quantity")),
@@ -223,7 +241,7 @@ class PaymentTender(models.Model):
         Order, on_delete=models.CASCADE, related_name="tenders", verbose_name=_("order")
     )
     method = models.CharField(_("method"), max_length=16, choices=TenderMethod.choices)
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = MoneyField(_("amount"))
 
     class Meta:
         verbose_name = _("payment tender")
@@ -231,6 +249,9 @@ class PaymentTender(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="catalog_tender_amount_gt_0")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.amount}"
 
 
 class Delivery(PublicModel):
@@ -269,6 +290,9 @@ class DeliveryLine(models.Model):
             models.UniqueConstraint(fields=["delivery", "line"], name="catalog_delivery_line_uniq")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.line_id} × {self.quantity}"
+
 
 class PurchaseConfirmation(models.Model):
     """The consumer's confirmation at purchase that an art. 7 exclusion applies to this line.
@@ -286,3 +310,6 @@ class PurchaseConfirmation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["line", "kind"], name="catalog_confirmation_uniq")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.kind}"

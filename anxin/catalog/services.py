@@ -63,8 +63,11 @@ def merchant_create(
         code=code, name=name, deposit_amount=round_money(deposit_amount), status=status
     )
     audit_record(
-        actor=actor, action="catalog.merchant.create", merchant_id=merchant.pk,
-        subject_type="catalog.merchant", subject_id=merchant.pk,
+        actor=actor,
+        action="catalog.merchant.create",
+        merchant_id=merchant.pk,
+        subject_type="catalog.merchant",
+        subject_id=merchant.pk,
         data={"code": code, "status": status},
     )
     return merchant
@@ -74,7 +77,9 @@ def merchant_transition(
     *, actor: Actor, merchant: Merchant | int, action: str, reason: str = ""
 ) -> TransitionResult:
     """Move a merchant through admission, warning, restriction and exit (see workflow.py)."""
-    return transition(MERCHANT_WORKFLOW, subject=merchant, action=action, actor=actor, reason=reason)
+    return transition(
+        MERCHANT_WORKFLOW, subject=merchant, action=action, actor=actor, reason=reason
+    )
 
 
 # --- orders ---------------------------------------------------------------------------------------
@@ -355,7 +360,8 @@ def delivery_record(*, actor: Actor, order: Order, data: DeliveryIn) -> Delivery
     )
     delivery.lines.all().delete()
     DeliveryLine.objects.bulk_create(
-        DeliveryLine(delivery=delivery, line=lines[ext], quantity=qty) for ext, qty in wanted.items()
+        DeliveryLine(delivery=delivery, line=lines[ext], quantity=qty)
+        for ext, qty in wanted.items()
     )
     _refresh_shop_status(order)
     audit_record(

@@ -112,7 +112,9 @@ class ChainBreak:
     reason: str
 
 
-def _verify_chain(tenant: str, entries: Iterable[AuditEntry], head: AuditChainHead | None) -> ChainBreak | None:
+def _verify_chain(
+    tenant: str, entries: Iterable[AuditEntry], head: AuditChainHead | None
+) -> ChainBreak | None:
     prev_hash, expected_seq = GENESIS, 1
     for entry in entries:
         if entry.seq != expected_seq:
@@ -141,11 +143,15 @@ def _verify_chain(tenant: str, entries: Iterable[AuditEntry], head: AuditChainHe
 def audit_verify(*, tenants: Iterable[str] | None = None) -> Iterator[ChainBreak]:
     """Yield the first break of every tenant chain that does not verify."""
     heads = {h.tenant: h for h in AuditChainHead.objects.all()}
-    names = set(tenants) if tenants is not None else set(heads) | set(
-        AuditEntry.objects.values_list("tenant", flat=True).distinct()
+    names = (
+        set(tenants)
+        if tenants is not None
+        else set(heads) | set(AuditEntry.objects.values_list("tenant", flat=True).distinct())
     )
     for tenant in sorted(names):
-        rows = AuditEntry.objects.filter(tenant=tenant).order_by("seq", "id").iterator(chunk_size=2000)
+        rows = (
+            AuditEntry.objects.filter(tenant=tenant).order_by("seq", "id").iterator(chunk_size=2000)
+        )
         problem = _verify_chain(tenant, rows, heads.get(tenant))
         if problem is not None:
             yield problem

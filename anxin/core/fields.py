@@ -44,7 +44,18 @@ def encrypted_models_and_fields() -> list[tuple[type[models.Model], list[str]]]:
 
     found = []
     for model in apps.get_models():
-        names = [f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        names = [
+            f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)
+        ]
         if names:
             found.append((model, names))
     return found
+
+
+class MoneyField(models.DecimalField):
+    """A money amount: Decimal with 2 decimal places and room for 12 integer digits."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)

@@ -15,8 +15,8 @@ def field_keys_rotate(*, batch_size: int = 500) -> dict[str, int]:
     for model, attnames in encrypted_models_and_fields():
         table = model._meta.db_table
         qn = connection.ops.quote_name
-        columns = [model._meta.get_field(a).column for a in attnames]
-        pk_col = model._meta.pk.column
+        columns = [f.column for f in model._meta.concrete_fields if f.attname in attnames]
+        pk_col = model._meta.pk.column if model._meta.pk else "id"
         done, last_pk = 0, None
         while True:
             with transaction.atomic():
@@ -35,7 +35,7 @@ def field_keys_rotate(*, batch_size: int = 500) -> dict[str, int]:
                     cursor.execute(select, pks)
                     rows = cursor.fetchall()
                     for row in rows:
-                        values = [crypto.rotate(v) if v else v for v in row[1:]]
+                        values = [crypto.rotate(str(v)) if v else v for v in row[1:]]
                         sets = ", ".join(f"{qn(c)} = %s" for c in columns)
                         cursor.execute(
                             f"UPDATE {qn(table)} SET {sets} WHERE {qn(pk_col)} = %s",  # noqa: S608

@@ -32,7 +32,7 @@ def quantum(currency: str = DEFAULT_CURRENCY) -> Decimal:
 
 def to_decimal(value: object) -> Decimal:
     """Convert str/int/Decimal to Decimal; floats are refused because they are not exact."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError("money must not be a float or bool")
     try:
         result = value if isinstance(value, Decimal) else Decimal(str(value))

@@ -124,7 +124,11 @@ def run_forever(
             if step.claimed:
                 logger.info(
                     "sweep: fired=%s noop=%s busy=%s retried=%s failed=%s",
-                    step.fired, step.noop, step.busy, step.retried, step.failed,
+                    step.fired,
+                    step.noop,
+                    step.busy,
+                    step.retried,
+                    step.failed,
                 )
         except Exception:
             logger.exception("sweep failed; retrying after %ss", interval)

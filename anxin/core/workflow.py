@@ -136,7 +136,9 @@ class Workflow:
             seen: set[str] = set()
             for t in rows:
                 if seen & t.sources:
-                    raise ValueError(f"{self.model_label}: '{action}' is ambiguous from {seen & t.sources}")
+                    raise ValueError(
+                        f"{self.model_label}: '{action}' is ambiguous from {seen & t.sources}"
+                    )
                 seen |= t.sources
 
     @property

@@ -16,7 +16,9 @@ from ..services import actor_for_token, actor_for_user, api_token_authenticate
 
 
 class TokenAuth(HttpBearer):
-    openapi_description = "API token: `Authorization: Bearer anx_…` (scoped to a merchant or the platform)"
+    openapi_description = (
+        "API token: `Authorization: Bearer anx_…` (scoped to a merchant or the platform)"
+    )
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         api_token = api_token_authenticate(raw=token)

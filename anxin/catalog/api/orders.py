@@ -1,10 +1,9 @@
 """Order intake and reads: POST/GET /api/v1/orders, POST /api/v1/orders/{ref}/deliveries."""
 
-
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from anxin.accounts.api.auth import API_AUTH, actor_of
@@ -29,13 +28,15 @@ class OrderListQuery(Schema):
     limit: int = Field(default=50, ge=1, le=200)
 
 
-@router.post("/orders", response={200: OrderOut, 201: OrderOut}, summary="Create or update an order")
+@router.post(
+    "/orders", response={200: OrderOut, 201: OrderOut}, summary="Create or update an order"
+)
 @idempotent(OrderOut)
-def order_upsert(request: HttpRequest, payload: OrderIn) -> tuple[int, object]:
+def order_upsert(request: HttpRequest, payload: OrderIn) -> Status[object]:
     """Upsert by the shop's external id: 201 when created, 200 when updated or unchanged."""
     result = services.order_upsert(actor=actor_of(request), data=payload)
     order = selectors.order_get_for(actor=actor_of(request), ref=str(result.order.public_id))
-    return (201 if result.created else 200), order
+    return Status(201 if result.created else 200, order)
 
 
 @router.get("/orders", response=OrderPage, summary="List orders (newest first)")
@@ -63,8 +64,8 @@ def order_get(request: HttpRequest, ref: str) -> object:
     summary="Record or update a parcel of an order",
 )
 @idempotent(DeliveryOut)
-def delivery_record(request: HttpRequest, ref: str, payload: DeliveryIn) -> tuple[int, object]:
+def delivery_record(request: HttpRequest, ref: str, payload: DeliveryIn) -> Status[object]:
     actor = actor_of(request)
     order = selectors.order_get_for(actor=actor, ref=ref)
     result = services.delivery_record(actor=actor, order=order, data=payload)
-    return (201 if result.created else 200), result.delivery
+    return Status(201 if result.created else 200, result.delivery)

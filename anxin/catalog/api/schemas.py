@@ -1,6 +1,5 @@
 """Response shapes of the orders API (requests use ``anxin.catalog.inputs``)."""
 
-
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID

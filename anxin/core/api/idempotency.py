@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from ninja import Status
 from pydantic import BaseModel
 
 from anxin.core.errors import Conflict, CoreErrorCode, ValidationFailed
@@ -31,7 +32,7 @@ def _request_hash(request: HttpRequest) -> str:
 
 
 def idempotent(schema: type[BaseModel]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Decorate a ninja operation returning ``(status, obj)``; ``schema`` renders ``obj``."""
+    """Decorate a ninja operation returning ``Status(code, obj)``; ``schema`` renders ``obj``."""
 
     def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(func)
@@ -42,14 +43,19 @@ def idempotent(schema: type[BaseModel]) -> Callable[[Callable[..., Any]], Callab
             if not key.strip() or len(key) > 128:
                 raise ValidationFailed(fields={HEADER: _("Use a key of 1 to 128 characters.")})
             scope = request.actor.audit_label()  # type: ignore[attr-defined]
-            operation = f"{request.method} {request.resolver_match.route if request.resolver_match else request.path}"
+            route = request.resolver_match.route if request.resolver_match else request.path
+            operation = f"{request.method} {route}"
             body_hash = _request_hash(request)
             with transaction.atomic():
                 try:
                     with transaction.atomic():
                         record = IdempotencyRecord.objects.create(
-                            scope=scope, key=key, operation=operation, request_hash=body_hash,
-                            status_code=0, response=None,
+                            scope=scope,
+                            key=key,
+                            operation=operation,
+                            request_hash=body_hash,
+                            status_code=0,
+                            response=None,
                         )
                 except IntegrityError:
                     record = IdempotencyRecord.objects.get(scope=scope, key=key)
@@ -67,8 +73,11 @@ def idempotent(schema: type[BaseModel]) -> Callable[[Callable[..., Any]], Callab
                     response = JsonResponse(record.response, status=record.status_code, safe=False)
                     response["Idempotent-Replayed"] = "true"
                     return response
-                status, obj = func(request, *args, **kwargs)
-                body = schema.model_validate(obj, from_attributes=True).model_dump(mode="json")
+                result: Status[Any] = func(request, *args, **kwargs)
+                status = result.status_code
+                body = schema.model_validate(result.value, from_attributes=True).model_dump(
+                    mode="json"
+                )
                 record.status_code, record.response = status, body
                 record.save(update_fields=["status_code", "response"])
             return JsonResponse(body, status=status, safe=False)

@@ -43,3 +43,6 @@ class AuditChainHead(models.Model):
     class Meta:
         verbose_name = _("audit chain head")
         verbose_name_plural = _("audit chain heads")
+
+    def __str__(self) -> str:
+        return f"{self.tenant}#{self.seq}"

@@ -19,3 +19,6 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scope", "key"], name="core_idempotency_scope_key_uniq")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

@@ -15,3 +15,6 @@ class NumberSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["prefix", "day"], name="core_sequence_prefix_day_uniq")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.day:%Y%m%d} → {self.last}"
