@@ -105,7 +105,7 @@ def actor_for_user(user: User) -> Actor:
     if user.is_superuser and role is Role.CONSUMER:
         role = Role.ADMIN
     merchant_ids: frozenset[int] = frozenset()
-    customer_id = None
+    customer_ids: frozenset[int] = frozenset()
     if role in MERCHANT_ROLES:
         merchant_ids = frozenset(
             Membership.objects.filter(user=user).values_list("merchant_id", flat=True)
@@ -113,13 +113,13 @@ def actor_for_user(user: User) -> Actor:
     elif role is Role.CONSUMER:
         from anxin.catalog.models import Customer
 
-        customer_id = Customer.objects.filter(user=user).values_list("pk", flat=True).first()
+        customer_ids = frozenset(Customer.objects.filter(user=user).values_list("pk", flat=True))
     return Actor(
         role=role,
         user_id=user.pk,
         merchant_ids=merchant_ids,
         platform=role in PLATFORM_ROLES,
-        customer_id=customer_id,
+        customer_ids=customer_ids,
         label=user.get_username(),
     )
 
@@ -127,6 +127,7 @@ def actor_for_user(user: User) -> Actor:
 @transaction.atomic
 def user_create(
     *,
+    actor: Actor,
     username: str,
     password: str,
     role: Role,
@@ -147,4 +148,11 @@ def user_create(
     )
     for merchant_id in merchant_ids or []:
         Membership.objects.create(user=user, merchant_id=merchant_id)
+    audit_record(
+        actor=actor,
+        action="accounts.user.create",
+        subject_type="accounts.user",
+        subject_id=user.pk,
+        data={"username": username, "role": role.value, "merchants": sorted(merchant_ids or [])},
+    )
     return user

@@ -34,39 +34,44 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import BaseModel
 from pydantic import ValidationError as ShapeError
+from tqdm import tqdm
 
 from anxin.core.actors import Actor, Role
-from anxin.core.api.errors import localized_field_errors
 from anxin.core.errors import DomainError, ValidationFailed
+from anxin.core.validation import localized_field_errors
 
 from . import services
 from .inputs import DeliveryIn, OrderIn
-from .models import Delivery, Order
+from .models import Merchant
 
+Outcome = Literal["created", "updated", "unchanged"]
 IMPORT_ACTOR = Actor(role=Role.ADMIN, platform=True, label="import_orders")
 
+# fmt: off
+# Order-level columns may be blank on every row of an order but the first; line-level ones not.
 ORDER_COLUMNS = (
     "merchant", "customer_id", "customer_name", "customer_phone", "customer_address", "currency",
     "placed_at", "status", "shipping_fee", "tenders",
     "carrier", "tracking_number", "shipped_at", "signed_at",
-)  # fmt: skip
+)
 LINE_COLUMNS = (
     "line_id", "sku", "product_name", "category", "quantity", "unit_price", "paid_amount",
     "is_gift", "gift_value", "gift_for", "confirmations",
-)  # fmt: skip
+)
 COLUMNS = ("order_id", *ORDER_COLUMNS, *LINE_COLUMNS)
 # The columns without a default in OrderIn/LineIn: a file without them cannot import anything.
 REQUIRED_COLUMNS = (
     "order_id", "customer_id", "placed_at", "tenders",
     "line_id", "sku", "product_name", "category", "quantity", "unit_price", "paid_amount",
-)  # fmt: skip
+)
+# fmt: on
 DELIVERY_COLUMNS = ("carrier", "tracking_number", "shipped_at", "signed_at")
 MONEY_COLUMNS = {"shipping_fee", "unit_price", "paid_amount", "gift_value"}
 DATE_COLUMNS = {"placed_at", "shipped_at", "signed_at"}
@@ -168,6 +173,20 @@ def scan_utf8(path: Path) -> int:
     return lines + (1 if tail and tail != b"\n" else 0)
 
 
+def _check_csv(path: Path) -> None:
+    """Parse the whole file once, so a broken quote or a huge cell stops the run before it starts."""
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        reader = csv.reader(stream)
+        try:
+            for _row in reader:
+                pass
+        except csv.Error as exc:
+            raise ImportFileError(
+                _("Line %(line)s cannot be read as CSV: %(error)s")
+                % {"line": reader.line_num, "error": exc}
+            ) from exc
+
+
 def read_jsonl(stream: Iterable[str], *, merchant: str | None = None) -> Iterator[SourceOrder]:
     """Yield one order per non-blank line; a line that is not a JSON object is yielded as a problem."""
     for number, text in enumerate(stream, start=1):
@@ -180,11 +199,12 @@ def read_jsonl(stream: Iterable[str], *, merchant: str | None = None) -> Iterato
         except json.JSONDecodeError as exc:
             source.problems.append(
                 Problem(
-                    number, "json",
+                    number,
+                    "json",
                     _("Not valid JSON: %(error)s (column %(column)s).")
                     % {"error": exc.msg, "column": exc.colno},
                 )
-            )  # fmt: skip
+            )
             yield source
             continue
         if not isinstance(body, dict):
@@ -280,11 +300,15 @@ def _csv_order(
     if repeated_at is not None:
         problems.append(
             Problem(
-                first.line, "order_id",
-                _("This order already appeared at line %(line)s; rows of one order must be "
-                  "consecutive.") % {"line": repeated_at},
+                first.line,
+                "order_id",
+                _(
+                    "This order already appeared at line %(line)s; rows of one order must be "
+                    "consecutive."
+                )
+                % {"line": repeated_at},
             )
-        )  # fmt: skip
+        )
     for row in rows:
         if row.extra:
             problems.append(Problem(row.line, "row", _("This row has cells under no column name.")))
@@ -301,11 +325,12 @@ def _csv_order(
             elif value != values[name]:
                 problems.append(
                     Problem(
-                        row.line, name,
+                        row.line,
+                        name,
                         _("Differs from line %(line)s of the same order (%(value)s).")
                         % {"line": origin[name], "value": values[name]},
                     )
-                )  # fmt: skip
+                )
     if not values.get("merchant") and merchant:
         values["merchant"] = merchant
     order: dict[str, Any] = {"external_id": order_id} if order_id else {}
@@ -321,11 +346,14 @@ def _csv_order(
         if tenders is None:
             problems.append(
                 Problem(
-                    origin["tenders"], "tenders",
-                    _("Write tenders as method:amount separated by “;”, e.g. "
-                      "alipay:150.00;coupon:30.00."),
+                    origin["tenders"],
+                    "tenders",
+                    _(
+                        "Write tenders as method:amount separated by “;”, e.g. "
+                        "alipay:150.00;coupon:30.00."
+                    ),
                 )
-            )  # fmt: skip
+            )
         else:
             order["tenders"] = tenders
     order["lines"] = [_csv_line(row.cells) for row in rows]
@@ -382,12 +410,15 @@ _SLASH_DATE = re.compile(
 )
 
 
+def _money(value: str) -> str:
+    value = value.lstrip("¥￥").strip()
+    return value.replace(",", "") if _THOUSANDS.match(value) else value
+
+
 def _cell(name: str, value: str) -> str:
     """Undo what spreadsheets do to numbers and dates (¥, 1,299.00, 2.0, 2026/11/20 9:05)."""
     if name in MONEY_COLUMNS:
-        value = value.lstrip("¥￥").strip()
-        if _THOUSANDS.match(value):
-            value = value.replace(",", "")
+        value = _money(value)
     elif name == "quantity" and _WHOLE.match(value):
         value = value.split(".")[0]
     elif name in DATE_COLUMNS and (m := _SLASH_DATE.match(value)):
@@ -406,7 +437,7 @@ def _tenders(text: str) -> list[dict[str, str]] | None:
         method, sep, amount = part.replace("：", ":").partition(":")
         if not sep or not method.strip() or not amount.strip():
             return None
-        tenders.append({"method": method.strip(), "amount": _cell("shipping_fee", amount.strip())})
+        tenders.append({"method": method.strip(), "amount": _money(amount.strip())})
     return tenders
 
 
@@ -417,31 +448,16 @@ def _shape(model: type[BaseModel], body: object, prefix: str = "") -> tuple[Any,
     try:
         return model.model_validate(body), {}
     except ShapeError as exc:
-        errors = localized_field_errors(list(exc.errors()))
-        return None, {f"{prefix}{path}": reason for path, reason in errors.items()}
+        errors = localized_field_errors([dict(e) for e in exc.errors()])
+        # "body" is how the API names the object itself (e.g. a "delivery" that is not an object)
+        return None, {
+            (prefix.rstrip(".") or "json") if path == "body" else f"{prefix}{path}": reason
+            for path, reason in errors.items()
+        }
 
 
 def _aware(value: datetime) -> datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
-
-
-def _delivery_is_current(order: Order, data: DeliveryIn) -> bool:
-    """Whether the parcel is already stored exactly so (re-recording it would only add audit rows)."""
-    delivery = (
-        Delivery.objects.filter(
-            order=order, carrier=data.carrier, tracking_number=data.tracking_number
-        )
-        .prefetch_related("lines__line")
-        .first()
-    )
-    if delivery is None or delivery.shipped_at != _aware(data.shipped_at):
-        return False
-    if delivery.signed_at != (_aware(data.signed_at) if data.signed_at else None):
-        return False
-    stored = {item.line.external_id: item.quantity for item in delivery.lines.all()}
-    if data.lines:
-        return stored == {item.line: item.quantity for item in data.lines}
-    return stored == dict(order.lines.values_list("external_id", "quantity"))
 
 
 def _prefixed(exc: ValidationFailed, prefix: str) -> ValidationFailed:
@@ -457,7 +473,7 @@ def _domain_problems(exc: DomainError) -> dict[str, str]:
     return fields or {"order": str(exc.message)}
 
 
-def import_one(source: SourceOrder, *, actor: Actor = IMPORT_ACTOR) -> str | Reject:
+def import_one(source: SourceOrder, *, actor: Actor = IMPORT_ACTOR) -> Outcome | Reject:
     """Validate and upsert one order (and its parcel) atomically: ``created``, ``updated``,
     ``unchanged``, or the reasons it was rejected."""
     fields: dict[str, str] = {}
@@ -472,14 +488,14 @@ def import_one(source: SourceOrder, *, actor: Actor = IMPORT_ACTOR) -> str | Rej
             with transaction.atomic():
                 result = services.order_upsert(actor=actor, data=order_in)
                 parcel_changed = False
-                if delivery_in is not None and (
-                    result.changed or not _delivery_is_current(result.order, delivery_in)
-                ):
+                if delivery_in is not None:
                     try:
-                        services.delivery_record(actor=actor, order=result.order, data=delivery_in)
+                        parcel = services.delivery_record(
+                            actor=actor, order=result.order, data=delivery_in
+                        )
                     except ValidationFailed as exc:
                         raise _prefixed(exc, "delivery.") from exc
-                    parcel_changed = True
+                    parcel_changed = parcel.changed
         except DomainError as exc:
             fields = _domain_problems(exc)
         except (IntegrityError, DataError) as exc:
@@ -528,14 +544,16 @@ def import_file(
     progress: TextIO | None = None,
 ) -> ImportReport:
     """Import a ``.csv`` or ``.jsonl`` file, with a progress bar on ``progress`` when it is a TTY."""
-    from tqdm import tqdm
-
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".jsonl", ".ndjson"):
         raise ImportFileError(_("Name the file .csv or .jsonl so its format is known."))
     if not path.is_file():
         raise ImportFileError(_("No such file: %(path)s") % {"path": path})
+    if merchant and not Merchant.objects.filter(code=merchant).exists():
+        raise ImportFileError(_("Unknown merchant: %(code)s") % {"code": merchant})
     total = scan_utf8(path)
+    if suffix == ".csv":
+        _check_csv(path)
     with path.open(encoding="utf-8-sig", newline="") as stream:
         reader = read_csv if suffix == ".csv" else read_jsonl
         sources = reader(stream, merchant=merchant)

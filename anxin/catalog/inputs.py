@@ -28,6 +28,11 @@ class CustomerIn(_In):
 
 
 class LineIn(_In):
+    """One order line. ``unit_price`` is the list price charged per unit and ``paid_amount`` what
+    was paid for the whole quantity after the order's discounts. A gift line has paid amount 0,
+    its declared value in ``gift_value`` (deducted if it is kept, art. 12) and the line it came with
+    in ``gift_for``; its unit price is informational and not counted in the goods total."""
+
     external_id: Text
     sku: Text
     product_name: Name

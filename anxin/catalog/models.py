@@ -5,13 +5,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from anxin.core.fields import EncryptedTextField, MoneyField
 from anxin.core.models import PublicModel, TimeStampedModel
 
 from .choices import ConfirmationKind, MerchantStatus, ShopOrderStatus, TenderMethod
+
 
 class Merchant(PublicModel):
     """A shop on the platform: the tenant whose staff see only its own cases, customers and money."""
@@ -123,15 +124,20 @@ class Sku(TimeStampedModel):
 
 
 class Customer(PublicModel):
-    """A consumer as the shop knows them; name, phone and address are encrypted at rest."""
+    """A consumer as one merchant knows them (the shop's own customer id, so one merchant can never
+    overwrite another's record); name, phone and address are encrypted at rest. A consumer login
+    links to one such record per shop it bought from."""
 
-    external_id = models.CharField(_("external id"), max_length=64, unique=True)
-    user = models.OneToOneField(
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.PROTECT, related_name="customers", verbose_name=_("merchant")
+    )
+    external_id = models.CharField(_("external id"), max_length=64)
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="customer",
+        related_name="customer_records",
         verbose_name=_("user"),
     )
     name = EncryptedTextField(_("name"), blank=True)
@@ -142,6 +148,11 @@ class Customer(PublicModel):
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "external_id"], name="catalog_customer_merchant_external"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.external_id
@@ -224,8 +235,12 @@ class OrderLine(models.Model):
                 condition=Q(quantity__gte=1), name="catalog_line_quantity_gte_1"
             ),
             models.CheckConstraint(condition=Q(paid_amount__gte=0), name="catalog_line_paid_gte_0"),
+            # Half a cent of slack: SQLite evaluates this in floating point (39.90 × 3 is
+            # 119.69999…); the exact Decimal check is in order intake.
             models.CheckConstraint(
-                condition=Q(paid_amount__lte=F("unit_price") * F("quantity")),
+                condition=Q(
+                    paid_amount__lte=F("unit_price") * F("quantity") + Value(Decimal("0.005"))
+                ),
                 name="catalog_line_paid_lte_list",
             ),
         ]

@@ -18,8 +18,8 @@ def orders_visible_to(actor: Actor) -> QuerySet[Order]:
         return orders
     if actor.merchant_ids:
         return orders.filter(merchant_id__in=actor.merchant_ids)
-    if actor.role is Role.CONSUMER and actor.customer_id is not None:
-        return orders.filter(customer_id=actor.customer_id)
+    if actor.role is Role.CONSUMER and actor.customer_ids:
+        return orders.filter(customer_id__in=actor.customer_ids)
     return orders.none()
 
 

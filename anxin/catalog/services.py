@@ -98,7 +98,9 @@ def _aware(value: datetime) -> datetime:
 
 
 def _content_hash(data: OrderIn) -> str:
-    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    # The merchant is left out: a merchant token may omit it where a platform token names it.
+    body = data.model_dump(mode="json", exclude={"merchant"})
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -157,9 +159,10 @@ def _check_order(data: OrderIn, errors: FieldErrors) -> dict[str, Category]:
     return categories
 
 
-def _customer_upsert(data: OrderIn) -> Customer:
+def _customer_upsert(merchant: Merchant, data: OrderIn) -> Customer:
     incoming = data.customer
     customer, created = Customer.objects.get_or_create(
+        merchant=merchant,
         external_id=incoming.external_id,
         defaults={
             "name": incoming.name,
@@ -261,9 +264,12 @@ def order_upsert(*, actor: Actor, data: OrderIn) -> UpsertResult:
     if order is not None and order.content_hash == digest:
         return UpsertResult(order=order, created=False, changed=False)
     lines_paid = sum((line.paid_amount for line in data.lines), Decimal(0))
-    goods_total = sum((line.unit_price * line.quantity for line in data.lines), Decimal(0))
+    # Gifts are not goods sold: a gift sent with its list price must not inflate the discount.
+    goods_total = sum(
+        (line.unit_price * line.quantity for line in data.lines if not line.is_gift), Decimal(0)
+    )
     values = {
-        "customer": _customer_upsert(data),
+        "customer": _customer_upsert(merchant, data),
         "currency": data.currency,
         "placed_at": _aware(data.placed_at),
         "shop_status": data.status,
@@ -291,6 +297,7 @@ def order_upsert(*, actor: Actor, data: OrderIn) -> UpsertResult:
     PaymentTender.objects.bulk_create(
         PaymentTender(order=order, method=t.method, amount=t.amount) for t in data.tenders
     )
+    _refresh_shop_status(order)  # a re-pushed "paid" must not undo what the parcels show
     audit_record(
         actor=actor,
         action="catalog.order.create" if created else "catalog.order.update",
@@ -319,7 +326,11 @@ def _check_delivery(order: Order, data: DeliveryIn, errors: FieldErrors) -> dict
         elif signed_at < shipped_at:
             errors["signed_at"] = _("The parcel cannot be signed for before it shipped.")
     lines = {line.external_id: line for line in order.lines.all()}
+    named: set[str] = set()
     for i, item in enumerate(data.lines):
+        if item.line in named:
+            errors[f"lines.{i}.line"] = _("Each line may appear only once in a parcel.")
+        named.add(item.line)
         if item.line not in lines:
             errors[f"lines.{i}.line"] = _("This order has no such line.")
         elif item.quantity > lines[item.line].quantity:
@@ -331,6 +342,7 @@ def _check_delivery(order: Order, data: DeliveryIn, errors: FieldErrors) -> dict
 class DeliveryResult:
     delivery: Delivery
     created: bool
+    changed: bool
 
 
 @transaction.atomic
@@ -344,24 +356,35 @@ def delivery_record(*, actor: Actor, order: Order, data: DeliveryIn) -> Delivery
     lines = _check_delivery(order, data, errors)
     if errors:
         raise ValidationFailed(fields=errors)
-    delivery, created = Delivery.objects.get_or_create(
-        order=order,
-        carrier=data.carrier,
-        tracking_number=data.tracking_number,
-        defaults={"shipped_at": _aware(data.shipped_at)},
-    )
-    delivery.shipped_at = _aware(data.shipped_at)
-    delivery.signed_at = _aware(data.signed_at) if data.signed_at else None
-    delivery.save()
+    shipped_at = _aware(data.shipped_at)
+    signed_at = _aware(data.signed_at) if data.signed_at else None
     wanted = (
-        {item.line: item.quantity for item in data.lines}
+        {lines[item.line].pk: item.quantity for item in data.lines}
         if data.lines
-        else {ext: line.quantity for ext, line in lines.items()}
+        else {line.pk: line.quantity for line in lines.values()}
     )
-    delivery.lines.all().delete()
+    delivery = Delivery.objects.filter(
+        order=order, carrier=data.carrier, tracking_number=data.tracking_number
+    ).first()
+    created = delivery is None
+    if delivery is not None:
+        stored = dict(delivery.lines.values_list("line_id", "quantity"))
+        if (delivery.shipped_at, delivery.signed_at, stored) == (shipped_at, signed_at, wanted):
+            return DeliveryResult(delivery=delivery, created=False, changed=False)
+        delivery.shipped_at, delivery.signed_at = shipped_at, signed_at
+        delivery.save(update_fields=["shipped_at", "signed_at", "updated_at"])
+        delivery.lines.all().delete()
+    else:
+        delivery = Delivery.objects.create(
+            order=order,
+            carrier=data.carrier,
+            tracking_number=data.tracking_number,
+            shipped_at=shipped_at,
+            signed_at=signed_at,
+        )
     DeliveryLine.objects.bulk_create(
-        DeliveryLine(delivery=delivery, line=lines[ext], quantity=qty)
-        for ext, qty in wanted.items()
+        DeliveryLine(delivery=delivery, line_id=line_id, quantity=qty)
+        for line_id, qty in wanted.items()
     )
     _refresh_shop_status(order)
     audit_record(
@@ -372,12 +395,14 @@ def delivery_record(*, actor: Actor, order: Order, data: DeliveryIn) -> Delivery
         subject_id=delivery.pk,
         data={"order": order.pk, "signed": delivery.signed_at is not None},
     )
-    return DeliveryResult(delivery=delivery, created=created)
+    return DeliveryResult(delivery=delivery, created=created, changed=True)
 
 
 def _refresh_shop_status(order: Order) -> None:
     """Shipped once a parcel exists; delivered once every unit is in a signed parcel."""
     if order.shop_status not in (ShopOrderStatus.PAID, ShopOrderStatus.SHIPPED):
+        return
+    if not Delivery.objects.filter(order=order).exists():
         return
     signed: dict[int, int] = {}
     for item in DeliveryLine.objects.filter(

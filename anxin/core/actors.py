@@ -38,7 +38,7 @@ class Actor:
     token_id: int | None = None
     merchant_ids: frozenset[int] = field(default_factory=frozenset)
     platform: bool = False
-    customer_id: int | None = None
+    customer_ids: frozenset[int] = field(default_factory=frozenset)
     label: str = ""
 
     @property
@@ -53,7 +53,9 @@ class Actor:
             return "system"
         if self.token_id is not None:
             return f"token:{self.token_id}"
-        return f"user:{self.user_id}"
+        if self.user_id is not None:
+            return f"user:{self.user_id}"
+        return f"operator:{self.label or self.role}"  # a management command run by an operator
 
     def as_audit(self) -> dict[str, Any]:
         return {"actor": self.audit_label(), "role": str(self.role)}

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import accumulate
 from typing import Any
 
 from django.utils import timezone
@@ -15,7 +16,6 @@ from anxin.core.money import allocate
 
 from ..choices import ConfirmationKind, ShopOrderStatus, TenderMethod
 from ..models import (
-    Customer,
     Delivery,
     DeliveryLine,
     Order,
@@ -24,18 +24,29 @@ from ..models import (
     PurchaseConfirmation,
 )
 from . import vocab
-from .world import Item, Store
+from .world import Item, Person, Store, customers_create
 
 PREFIX = "OD"
 DAYS = 90
 ZERO = Decimal("0.00")
 # Orders per hour of the day (Asia/Shanghai): a lunch bump and the evening peak.
-HOUR_WEIGHTS = [3, 1.5, 0.8, 0.5, 0.4, 0.5, 1, 2, 3, 4, 5, 5, 5, 5, 4.5, 4.5, 4.5, 4, 4, 5, 7, 8, 7, 5]
+HOURS = list(range(24))
+HOUR_WEIGHTS = [6, 3, 2, 1, 1, 1, 2, 4, 6, 8, 10, 10, 10, 10, 9, 9, 9, 8, 8, 10, 14, 16, 14, 10]
 LINE_COUNTS, LINE_COUNT_WEIGHTS = [1, 2, 3, 4], [50, 30, 14, 6]
 QUANTITIES, QUANTITY_WEIGHTS = [1, 2, 3], [78, 16, 6]
-PAY = [TenderMethod.ALIPAY, TenderMethod.WECHAT_PAY, TenderMethod.HUABEI, TenderMethod.UNIONPAY,
-       TenderMethod.CARD, TenderMethod.BALANCE]  # fmt: skip
+PAY = [
+    TenderMethod.ALIPAY,
+    TenderMethod.WECHAT_PAY,
+    TenderMethod.HUABEI,
+    TenderMethod.UNIONPAY,
+    TenderMethod.CARD,
+    TenderMethod.BALANCE,
+]
 PAY_WEIGHTS = [45, 35, 7, 5, 5, 3]
+# Cumulative weights, so the hot loop does not re-add the weights on every draw.
+HOUR_CUM, LINE_COUNT_CUM, QUANTITY_CUM, PAY_CUM = (
+    list(accumulate(w)) for w in (HOUR_WEIGHTS, LINE_COUNT_WEIGHTS, QUANTITY_WEIGHTS, PAY_WEIGHTS)
+)
 SECOND_PAY = [TenderMethod.COUPON, TenderMethod.COUPON, TenderMethod.POINTS, TenderMethod.BALANCE]
 # Consumers usually confirm receipt themselves; the shop auto-completes 10 days after signing.
 AUTO_COMPLETE = timedelta(days=10)
@@ -46,6 +57,7 @@ class Batch:
     """Everything one run inserts, in dependency order, and the last order number per day."""
 
     orders: list[Order] = field(default_factory=list)
+    buyers: list[Person] = field(default_factory=list)  # who placed each order, in step
     lines: list[OrderLine] = field(default_factory=list)
     gifts: list[OrderLine] = field(default_factory=list)
     tenders: list[PaymentTender] = field(default_factory=list)
@@ -55,6 +67,7 @@ class Batch:
     last_number: dict[date, int] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
+        """What this batch adds (the data of the ``demo_data.load`` audit row)."""
         return {
             "orders": len(self.orders),
             "order_lines": len(self.lines) + len(self.gifts),
@@ -76,7 +89,7 @@ def placed_times(rng: random.Random, count: int, now: datetime) -> list[datetime
     times = []
     for offset in rng.choices(range(DAYS), weights=day_weights, k=count):
         for attempt in range(30):
-            hour = rng.choices(range(24), weights=HOUR_WEIGHTS)[0]
+            hour = rng.choices(HOURS, cum_weights=HOUR_CUM)[0]
             moment = time(hour, rng.randrange(60), rng.randrange(60))
             day = today - timedelta(days=offset if attempt < 29 else offset + 1)
             at = datetime.combine(day, moment, tzinfo=tz)
@@ -112,7 +125,7 @@ def sequences_bump(last_number: dict[date, int]) -> None:
 
 def _tenders(rng: random.Random, order: Order, total: Decimal) -> list[PaymentTender]:
     """One payment, or a payment plus a coupon / points / balance part (组合支付)."""
-    primary = rng.choices(PAY, weights=PAY_WEIGHTS)[0]
+    primary = rng.choices(PAY, cum_weights=PAY_CUM)[0]
     if total <= 20 or rng.random() >= 0.3:
         return [PaymentTender(order=order, method=primary, amount=total)]
     method = rng.choice(SECOND_PAY)
@@ -137,7 +150,9 @@ def _confirmations(rng: random.Random, line: OrderLine, item: Item) -> list[Purc
     for kind in item.category.confirm_kinds:
         chance = 0.05 if kind == ConfirmationKind.NEAR_EXPIRY_OR_DEFECT else 0.7
         if rng.random() < chance:
-            found.append(PurchaseConfirmation(line=line, kind=kind, confirmed_at=line.order.placed_at))
+            found.append(
+                PurchaseConfirmation(line=line, kind=kind, confirmed_at=line.order.placed_at)
+            )
     return found
 
 
@@ -146,8 +161,14 @@ def _tracking(rng: random.Random, carrier: str) -> tuple[str, str]:
     return name, f"{prefix}{rng.randrange(10 ** (digits - 1), 10**digits)}"
 
 
-def _ship(rng: random.Random, batch: Batch, store: Store, order: Order, groups: list[list[OrderLine]],
-          now: datetime) -> str:  # fmt: skip
+def _ship(
+    rng: random.Random,
+    batch: Batch,
+    store: Store,
+    order: Order,
+    groups: list[list[OrderLine]],
+    now: datetime,
+) -> str:
     """Parcels for the order as far as time has got, and the shop status that follows."""
     if store.root == "virtual":  # codes are sent within minutes and count as received
         delay, transit = timedelta(minutes=rng.randint(1, 15)), timedelta(0)
@@ -166,14 +187,19 @@ def _ship(rng: random.Random, batch: Batch, store: Store, order: Order, groups: 
         if shipped_at > now:
             signed_all = False
             continue
-        signed_at: datetime | None = shipped_at + transit * rng.uniform(0.8, 1.2)
-        if signed_at is None or signed_at > now:
-            signed_at, signed_all = None, False
-        else:
+        signed_at = shipped_at + transit * rng.uniform(0.8, 1.2)
+        if signed_at <= now:
             last_signed = max(last_signed or signed_at, signed_at)
+        else:
+            signed_all = False
         carrier, tracking = _tracking(rng, store.carrier)
-        delivery = Delivery(order=order, carrier=carrier, tracking_number=tracking,
-                            shipped_at=shipped_at, signed_at=signed_at)  # fmt: skip
+        delivery = Delivery(
+            order=order,
+            carrier=carrier,
+            tracking_number=tracking,
+            shipped_at=shipped_at,
+            signed_at=signed_at if signed_at <= now else None,
+        )
         batch.deliveries.append(delivery)
         batch.delivery_lines.extend(
             DeliveryLine(delivery=delivery, line=line, quantity=line.quantity) for line in parcel
@@ -188,19 +214,40 @@ def _ship(rng: random.Random, batch: Batch, store: Store, order: Order, groups: 
     return ShopOrderStatus.DELIVERED
 
 
-def _order(rng: random.Random, batch: Batch, store: Store, customer: Customer, placed_at: datetime,
-           number: str, external_id: str, now: datetime) -> None:  # fmt: skip
-    order = Order(number=number, merchant=store.merchant, external_id=external_id,
-                  customer=customer, currency="CNY", placed_at=placed_at)  # fmt: skip
-    count = rng.choices(LINE_COUNTS, weights=LINE_COUNT_WEIGHTS)[0]
+def _order(
+    rng: random.Random,
+    batch: Batch,
+    store: Store,
+    person: Person,
+    placed_at: datetime,
+    number: str,
+    external_id: str,
+    now: datetime,
+) -> None:
+    order = Order(
+        number=number,
+        merchant=store.merchant,
+        external_id=external_id,
+        currency="CNY",
+        placed_at=placed_at,
+    )
+    count = rng.choices(LINE_COUNTS, cum_weights=LINE_COUNT_CUM)[0]
     items = rng.sample(store.items, min(count, len(store.items)))
     lines: list[OrderLine] = []
     for k, item in enumerate(items, 1):
-        quantity = 1 if item.price >= 1000 else rng.choices(QUANTITIES, QUANTITY_WEIGHTS)[0]
+        quantity = 1 if item.price >= 1000 else rng.choices(QUANTITIES, cum_weights=QUANTITY_CUM)[0]
         list_total = item.price * quantity
-        lines.append(OrderLine(order=order, external_id=f"{external_id}-{k}", sku=item.sku,
-                               product_name=item.sku.name, quantity=quantity,
-                               unit_price=item.price, paid_amount=list_total))  # fmt: skip
+        lines.append(
+            OrderLine(
+                order=order,
+                external_id=f"{external_id}-{k}",
+                sku=item.sku,
+                product_name=item.sku.name,
+                quantity=quantity,
+                unit_price=item.price,
+                paid_amount=list_total,
+            )
+        )
         batch.confirmations.extend(_confirmations(rng, lines[-1], item))
     goods_total = sum((line.paid_amount for line in lines), ZERO)
     promotions: list[dict[str, Any]] = []
@@ -209,18 +256,33 @@ def _order(rng: random.Random, batch: Batch, store: Store, customer: Customer, p
         # 满减: the reduction is spread over the lines in proportion to their list totals, to
         # the cent, so each line's paid amount is what a refund of that line can give back.
         threshold, reduction = promo
-        for line, share in zip(lines, allocate(reduction, [ln.paid_amount for ln in lines]), strict=True):
+        for line, share in zip(
+            lines, allocate(reduction, [ln.paid_amount for ln in lines]), strict=True
+        ):
             line.paid_amount -= share
-        promotions.append({"kind": "threshold", "threshold": f"{threshold:.2f}",
-                           "reduction": f"{reduction:.2f}",
-                           "lines": [line.external_id for line in lines]})  # fmt: skip
+        promotions.append(
+            {
+                "kind": "threshold",
+                "threshold": f"{threshold:.2f}",
+                "reduction": f"{reduction:.2f}",
+                "lines": [line.external_id for line in lines],
+            }
+        )
     groups = [[line] for line in lines]
     if store.gift is not None and rng.random() < 0.12:
         main = max(range(len(lines)), key=lambda i: lines[i].unit_price * lines[i].quantity)
-        gift = OrderLine(order=order, external_id=f"{external_id}-{len(lines) + 1}",
-                         sku=store.gift.sku, product_name=store.gift.sku.name, quantity=1,
-                         unit_price=ZERO, paid_amount=ZERO, is_gift=True,
-                         gift_value=store.gift.price, gift_for=lines[main])  # fmt: skip
+        gift = OrderLine(
+            order=order,
+            external_id=f"{external_id}-{len(lines) + 1}",
+            sku=store.gift.sku,
+            product_name=store.gift.sku.name,
+            quantity=1,
+            unit_price=ZERO,
+            paid_amount=ZERO,
+            is_gift=True,
+            gift_value=store.gift.price,
+            gift_for=lines[main],
+        )
         groups[main].append(gift)
         batch.gifts.append(gift)
     paid = sum((line.paid_amount for line in lines), ZERO)
@@ -230,21 +292,30 @@ def _order(rng: random.Random, batch: Batch, store: Store, customer: Customer, p
     order.paid_total, order.promotions = paid + order.shipping_fee, promotions
     order.shop_status = _ship(rng, batch, store, order, groups, now)
     batch.orders.append(order)
+    batch.buyers.append(person)  # its customer record is made in batch_write
     batch.lines.extend(lines)
     batch.tenders.extend(_tenders(rng, order, order.paid_total))
 
 
-def orders_build(*, rng: random.Random, stores: list[Store], customers: list[Customer],
-                 weights: list[float], count: int, now: datetime, serial_from: int,
-                 last_number: dict[date, int]) -> Batch:  # fmt: skip
+def orders_build(
+    *,
+    rng: random.Random,
+    stores: list[Store],
+    people: list[Person],
+    weights: list[float],
+    count: int,
+    now: datetime,
+    serial_from: int,
+    last_number: dict[date, int],
+) -> Batch:
     """``count`` orders over the last 90 days, numbered OD + day + 6 digits after the counters
     in ``last_number``; shops still applying for admission get none."""
     selling = [s for s in stores if s.shop.weight > 0 and s.items]
     batch = Batch(last_number=dict(last_number))
-    if count <= 0 or not selling or not customers:
+    if count <= 0 or not selling or not people:
         return batch
     picks = rng.choices(selling, weights=[s.shop.weight for s in selling], k=count)
-    buyers = rng.choices(customers, weights=weights, k=count)
+    buyers = rng.choices(people, weights=weights, k=count)
     for i, placed_at in enumerate(placed_times(rng, count, now)):
         day = placed_at.date()
         batch.last_number[day] = batch.last_number.get(day, 0) + 1
@@ -255,7 +326,11 @@ def orders_build(*, rng: random.Random, stores: list[Store], customers: list[Cus
 
 
 def batch_write(batch: Batch) -> None:
-    """Insert parents before children; bulk_create sets the primary keys the children point at."""
+    """Insert parents before children; bulk_create sets the primary keys the children point at.
+    Each order's customer is the record its shop keeps of the buyer, made here if it is new."""
+    customers = customers_create(zip((o.merchant for o in batch.orders), batch.buyers, strict=True))
+    for order, person in zip(batch.orders, batch.buyers, strict=True):
+        order.customer = customers[(order.merchant.pk, person.id)]
     Order.objects.bulk_create(batch.orders)
     OrderLine.objects.bulk_create(batch.lines)
     OrderLine.objects.bulk_create(batch.gifts)  # after the lines they are gifts for

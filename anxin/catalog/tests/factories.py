@@ -25,6 +25,7 @@ def token_for(merchant_obj: Merchant | None, name: str = "integration") -> str:
 
 def user(username: str, role: Role, merchants: list[Merchant] | None = None) -> Any:
     return user_create(
+        actor=SYSTEM,
         username=username,
         password=PASSWORD,
         role=role,

@@ -69,7 +69,7 @@ def test_sample_csv_imports_every_order_with_its_amounts_and_parcels(shop):
     assert {k: o.paid_total for k, o in orders.items()} == SAMPLE_TOTALS
     assert OrderLine.objects.count() == 7
     first = orders["T20261101001"]
-    assert first.goods_total == Decimal("7098.00")
+    assert first.goods_total == Decimal("6999.00")  # the gift's list price is not goods sold
     assert sorted(first.tenders.values_list("method", "amount")) == [
         ("alipay", Decimal("6499.00")),
         ("coupon", Decimal("200.00")),
@@ -161,7 +161,7 @@ def test_bad_csv_rows_are_reported_by_line_and_field_and_good_orders_stay(shop, 
             "B3,m1,c4,2026-11-01 10:00,0,L1,S5,抽纸 24包,home,-2,3.50,abc,alipay:7.00,,,,",
             # line 7: a date that is not a date
             "B4,m1,c5,2026-13-45 25:00,0,L1,S6,洗衣液,home,1,39.90,39.90,alipay:39.90,,,,",
-            "G2,m1,c6,2026/11/2 9:05,10,L1,S7,台灯,home,1,\"1,299.00\",¥1299.00,"
+            'G2,m1,c6,2026/11/2 9:05,10,L1,S7,台灯,home,1,"1,299.00",¥1299.00,'
             "unionpay:1309.00,圆通速递,YT100200300,2026-11-03 10:00,",
         ]
     )
@@ -285,28 +285,32 @@ def test_excel_csv_with_bom_and_upper_case_headers_imports(shop, tmp_path):
     assert {o.external_id: o.paid_total for o in Order.objects.all()} == SAMPLE_TOTALS
 
 
-def test_a_gbk_file_is_refused_before_anything_is_imported(shop, tmp_path):
-    # given a CSV saved in GBK
-    text = HEADER + "\nG1,m1,c1,2026-11-01 10:00,0,L1,S1,保温杯,home,1,89.00,89.00,alipay:89.00,,,,\n"
+GOOD_ROW = "G1,m1,c1,2026-11-01 10:00,0,L1,S1,保温杯,home,1,89.00,89.00,alipay:89.00,,,,"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "encoding", "extra", "message"),
+    [
+        ("gbk.csv", f"{HEADER}\n{GOOD_ROW}\n", "gbk", [], "Line 2 is not UTF-8"),
+        ("typo.csv", HEADER.replace("quantity", "quantiy") + "\n", "utf-8", [], "quantiy"),
+        ("short.csv", "order_id,sku\n", "utf-8", [], "Missing column(s): customer_id"),
+        ("huge.csv", f"{HEADER}\n{GOOD_ROW}\n{'x' * 200_000}\n", "utf-8", [], "Line 3"),
+        ("orders.xlsx", GOOD_ROW, "utf-8", [], ".csv or .jsonl"),
+        ("o.csv", f"{HEADER}\n{GOOD_ROW}\n", "utf-8", ["--merchant", "nope"], "Unknown merchant"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_refused_before_anything_is_imported(
+    shop, tmp_path, name, content, encoding, extra, message
+):
+    # given a file with a problem of the whole file (encoding, header, format, merchant)
+    path = written(tmp_path, name, content, encoding=encoding)
 
     # when
-    _, _, error = run(written(tmp_path, "gbk.csv", text, encoding="gbk"))
+    _, _, error = run(path, *extra)
 
     # then
-    assert error is not None and "not UTF-8" in str(error)
+    assert error is not None and message in str(error)
     assert Order.objects.count() == 0
-
-
-def test_unknown_or_missing_columns_are_refused(shop, tmp_path):
-    # given a header with a typo
-    text = HEADER.replace("quantity", "quantiy") + "\n"
-
-    # when
-    _, _, error = run(written(tmp_path, "o.csv", text))
-
-    # then
-    assert error is not None
-    assert "Unknown column(s): quantiy" in str(error)
 
 
 def test_rows_of_one_order_split_apart_are_rejected(shop, tmp_path):
@@ -360,3 +364,47 @@ def test_rejects_file_is_written_even_when_empty(shop, tmp_path):
     # then
     assert error is None
     assert rejects.read_text(encoding="utf-8") == ""
+
+
+def test_an_order_cell_that_differs_between_rows_of_the_order_is_rejected(shop, tmp_path):
+    # given order A whose second row names another customer
+    text = "\n".join(
+        [
+            HEADER,
+            "A,m1,c1,2026-11-01 10:00,0,L1,S1,杯子,home,1,10.00,10.00,alipay:20.00,,,,",
+            "A,m1,c2,,,L2,S3,盘子,home,1,10.00,10.00,,,,,",
+        ]
+    )
+    rejects = tmp_path / "r.jsonl"
+
+    # when
+    run(written(tmp_path, "o.csv", text), "--rejects", rejects)
+
+    # then
+    assert Order.objects.count() == 0
+    assert rejects_of(rejects) == {"A": [(3, "customer_id")]}
+
+
+def test_an_existing_order_losing_a_line_is_rejected_and_left_as_it_was(shop, tmp_path):
+    # given the samples imported, then order 003 again without its line L2
+    run(EXAMPLES / "orders.jsonl", "--merchant", "m1")
+    order = json.loads((EXAMPLES / "orders.jsonl").read_text(encoding="utf-8").splitlines()[2])
+    order["lines"] = order["lines"][:1]
+    order["tenders"] = [{"method": "alipay", "amount": "89.00"}]
+    rejects = tmp_path / "r.jsonl"
+
+    # when
+    _, _, error = run(
+        written(tmp_path, "o.jsonl", json.dumps(order, ensure_ascii=False) + "\n"),
+        "--merchant",
+        "m1",
+        "--rejects",
+        rejects,
+    )
+
+    # then
+    assert error is not None
+    [reject] = [json.loads(r) for r in rejects.read_text(encoding="utf-8").splitlines()]
+    assert reject["errors"][0]["field"] == "lines"
+    assert reject["errors"][0]["reason"].endswith("(L2)")
+    assert Order.objects.get(external_id="T20261105003").lines.count() == 2

@@ -221,7 +221,8 @@ def test_lists_never_contain_foreign_orders(two_shops):
 @pytest.mark.parametrize(
     ("role", "sees"),
     [
-        (Role.CONSUMER, {"own"}),
+        # buyer-1 exists at both shops; only the consumer's own m2 record is linked to them
+        (Role.CONSUMER, {"own", "m2"}),
         (Role.MERCHANT_STAFF, {"m1"}),
         (Role.AGENT, {"m1", "m2", "own"}),
         (Role.ADMIN, {"m1", "m2", "own"}),
@@ -241,6 +242,8 @@ def test_signed_in_users_see_orders_in_their_scope(two_shops, m1, role, sees):
     person = f.user(f"u-{role}", role, merchants=[m1] if role is Role.MERCHANT_STAFF else None)
     if role is Role.CONSUMER:
         Customer.objects.filter(external_id="buyer-5").update(user=person)
+        # the same person's record at another shop is theirs too
+        Customer.objects.filter(merchant__code="m2").update(user=person)
     client = Client()
     client.force_login(person)
     labels = {
@@ -344,3 +347,77 @@ def test_openapi_is_served_and_the_docs_page_loads_no_cdn_assets(client):
 
 def test_system_actor_is_not_a_token(api):
     assert SYSTEM.audit_label() == "system"
+
+
+def test_pushing_the_same_parcel_twice_writes_nothing(api):
+    order = api.post("/orders", f.order_payload()).json()
+    parcel = {"carrier": "SF", "tracking_number": "SF7", "shipped_at": "2026-11-02T09:00:00+08:00"}
+    api.post(f"/orders/{order['id']}/deliveries", parcel)
+    audit_rows = AuditEntry.objects.count()
+    # when
+    again = api.post(f"/orders/{order['id']}/deliveries", parcel)
+    # then
+    assert again.status_code == 200
+    assert AuditEntry.objects.count() == audit_rows
+
+
+def test_a_parcel_may_not_name_a_line_twice(api):
+    order = api.post("/orders", f.order_payload()).json()
+    parcel = {
+        "carrier": "SF",
+        "tracking_number": "SF8",
+        "shipped_at": "2026-11-02T09:00:00+08:00",
+        "lines": [{"line": "L1", "quantity": 1}, {"line": "L1", "quantity": 1}],
+    }
+    response = api.post(f"/orders/{order['id']}/deliveries", parcel)
+    assert response.status_code == 422
+    assert "lines.1.line" in response.json()["error"]["fields"]
+
+
+def test_a_repushed_order_does_not_undo_its_delivered_status(api):
+    # given a delivered order
+    order = api.post("/orders", f.order_payload()).json()
+    api.post(
+        f"/orders/{order['id']}/deliveries",
+        {
+            "carrier": "SF",
+            "tracking_number": "SF9",
+            "shipped_at": "2026-11-02T09:00:00+08:00",
+            "signed_at": "2026-11-03T09:00:00+08:00",
+        },
+    )
+    # when the shop pushes the order again, changed, still saying "paid"
+    payload = f.order_payload(status="paid")
+    payload["customer"]["address"] = "上海市静安区南京西路1号"
+    api.post("/orders", payload)
+    # then it stays delivered
+    assert api.get(f"/orders/{order['id']}").json()["status"] == "delivered"
+
+
+def test_naming_the_merchant_or_not_is_the_same_payload(api):
+    api.post("/orders", f.order_payload())
+    rows = AuditEntry.objects.count()
+    assert api.post("/orders", f.order_payload(merchant="m1")).status_code == 200
+    assert AuditEntry.objects.count() == rows
+
+
+def test_an_order_without_parcels_stays_paid(api):
+    assert api.post("/orders", f.order_payload()).json()["status"] == "paid"
+
+
+def test_a_full_price_line_that_is_not_float_exact_is_accepted(api):
+    # given 39.90 × 3 = 119.70, which is 119.69999… in floating point (SQLite's arithmetic)
+    payload = f.order_payload(shipping_fee="0.00", promotions=[])
+    payload["lines"] = [
+        {**payload["lines"][0], "quantity": 3, "unit_price": "39.90", "paid_amount": "119.70"}
+    ]
+    payload["tenders"] = [{"method": "wechat_pay", "amount": "119.70"}]
+    # when / then
+    assert api.post("/orders", payload).status_code == 201
+
+
+def test_a_gift_sent_with_its_list_price_is_not_counted_as_goods(api):
+    payload = f.order_payload()
+    payload["lines"][1]["unit_price"] = "9.90"
+    body = api.post("/orders", payload).json()
+    assert (body["goods_total"], body["discount_total"]) == ("198.00", "28.00")

@@ -5,11 +5,16 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anxin.core import clock
+
 
 class TimeStampedModel(models.Model):
     """Creation and last-change times (aware, UTC in the database)."""
 
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    # From the injectable clock, so a frozen test clock reaches creation times too.
+    created_at = models.DateTimeField(
+        _("created at"), default=clock.now, editable=False, db_index=True
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -79,3 +79,11 @@ def test_the_command_fails_and_names_the_row(capsys):
     with pytest.raises(CommandError):
         call_command("verify_audit")
     assert f"seq=1 row_id={rows[0].pk}" in capsys.readouterr().err
+
+
+def test_an_operator_command_is_named_in_the_audit_trail():
+    from anxin.core.actors import Actor, Role
+
+    operator = Actor(role=Role.ADMIN, platform=True, label="import_orders")
+    entry = audit_record(actor=operator, action="test.import")
+    assert entry.actor == "operator:import_orders"

@@ -5,7 +5,7 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import connection
 
-from anxin.catalog.models import Customer
+from anxin.catalog.models import Customer, Merchant
 from anxin.core import crypto
 from anxin.core.crypto import mask_phone, phone_lookup_hash
 
@@ -20,6 +20,13 @@ def _raw(customer):
         return cursor.fetchone()
 
 
+@pytest.fixture
+def shop():
+    from anxin.catalog.tests.factories import merchant
+
+    return merchant("m1")
+
+
 def _customer(**kw):
     values = {
         "external_id": "c1",
@@ -28,10 +35,14 @@ def _customer(**kw):
         "address": "北京市朝阳区",
     }
     values.update(kw)
-    return Customer.objects.create(phone_hash=phone_lookup_hash(values["phone"]), **values)
+    return Customer.objects.create(
+        merchant=Merchant.objects.get(code="m1"),
+        phone_hash=phone_lookup_hash(values["phone"]),
+        **values,
+    )
 
 
-def test_the_raw_columns_hold_only_ciphertext():
+def test_the_raw_columns_hold_only_ciphertext(shop):
     # given
     customer = _customer()
     # when the columns are read with raw SQL
@@ -44,14 +55,14 @@ def test_the_raw_columns_hold_only_ciphertext():
     assert (fresh.name, fresh.phone, fresh.address) == ("李四", "13912345678", "北京市朝阳区")
 
 
-def test_phone_lookup_goes_through_the_keyed_hash():
+def test_phone_lookup_goes_through_the_keyed_hash(shop):
     customer = _customer()
     assert Customer.objects.get(phone_hash=phone_lookup_hash("+86 139-1234-5678")) == customer
     with pytest.raises(TypeError):
         Customer.objects.filter(phone="13912345678").count()
 
 
-def test_rotation_reencrypts_every_row_with_the_new_key(settings):
+def test_rotation_reencrypts_every_row_with_the_new_key(settings, shop):
     # given rows written under the old key
     old_key = settings.ANXIN_FIELD_KEYS[0]
     customers = [_customer(external_id=f"c{i}", phone=f"1391234{i:04d}") for i in range(30)]

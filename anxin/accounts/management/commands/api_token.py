@@ -42,8 +42,8 @@ class Command(BaseCommand):
                 state = "revoked" if token.revoked_at else "active"
                 self.stdout.write(f"{token.prefix}  {scope:<16} {state:<8} {token.name}")
         else:
-            token = ApiToken.objects.filter(prefix=options["prefix"]).first()
-            if token is None:
+            found = ApiToken.objects.filter(prefix=options["prefix"]).first()
+            if found is None:
                 raise CommandError(f"no token with prefix {options['prefix']!r}")
-            api_token_revoke(actor=OPERATOR, token=token)
-            self.stdout.write(f"revoked {token.prefix}")
+            api_token_revoke(actor=OPERATOR, token=found)
+            self.stdout.write(f"revoked {found.prefix}")

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from anxin.catalog.demo import DEMO_PASSWORD, demo_load, demo_logins_present
+from anxin.catalog.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_load, demo_logins_present
 from anxin.catalog.models import Order
 
 URL = "http://127.0.0.1:8000"
@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--orders", type=int, default=2000, help="orders to create")
-        parser.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="random seed (same seed, same data)"
+        )
         parser.add_argument(
             "--if-empty", action="store_true", help="do nothing when the database has orders"
         )
@@ -35,10 +37,13 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Demo data loaded in {elapsed:.1f} s (seed {options['seed']}).")
         )
         self.stdout.write("")
+        self.stdout.write("In the database now:")
         width = max(len(name) for name in result.counts)
         for name, count in result.counts.items():
             self.stdout.write(f"  {name.replace('_', ' '):<{width}}  {count:>8,}")
         self._logins()
+        if len(result.logins_created) < len(DEMO_LOGINS):
+            self.stdout.write("Logins that existed before were left as they were.")
         merchant = result.token_merchant
         self.stdout.write(f"API token for {merchant.name} ({merchant.code}), shown only once:")
         self.stdout.write(f"  {result.token}")

@@ -1,5 +1,6 @@
 """Bulk-load orders from a CSV or JSONL file (formats in ``anxin.catalog.importing``)."""
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,25 +27,28 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        rejects = options["rejects"]
+        if rejects is not None and not rejects.parent.is_dir():
+            raise CommandError(f"No such directory for --rejects: {rejects.parent}")
         try:
             report = import_file(
                 options["file"],
                 merchant=options["merchant"],
                 dry_run=options["dry_run"],
-                # the raw stream: the wrapper would end every progress update with a newline
-                progress=self.stderr._out,
+                # the raw stream (call_command's, or the console): the command's wrapper would end
+                # every progress update with a newline
+                progress=options.get("stderr") or sys.stderr,
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
         for line in report_lines(report):
             self.stdout.write(line)
-        if options["rejects"] is not None:
-            rejects_write(report.rejects, options["rejects"])
+        if rejects is not None:
+            rejects_write(report.rejects, rejects)
         if report.rejects:
             raise CommandError(
                 f"{len(report.rejects)} order(s) rejected; the others were "
                 + ("validated (dry run)." if report.dry_run else "imported.")
             )
-        self.stdout.write(
-            self.style.SUCCESS("all orders imported" + (" (dry run)" * report.dry_run))
-        )
+        done = "all orders are valid (dry run)" if report.dry_run else "all orders imported"
+        self.stdout.write(self.style.SUCCESS(done))
