@@ -45,6 +45,14 @@ class Actor:
     def is_system(self) -> bool:
         return self.role is Role.SYSTEM
 
+    @property
+    def workflow_role(self) -> Role:
+        """The role a workflow table knows this actor by: an integrator's token acts as the
+        merchant's administrator (merchant token) or as a platform administrator."""
+        if self.role is Role.INTEGRATOR:
+            return Role.ADMIN if self.platform else Role.MERCHANT_ADMIN
+        return self.role
+
     def can_see_merchant(self, merchant_id: int) -> bool:
         return self.platform or merchant_id in self.merchant_ids
 

@@ -9,7 +9,7 @@ starts the ones the new state needs, and queues side effects for after the commi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from . import clock, deadlines
-from .actors import Actor, Role
+from .actors import Actor
 from .audit import audit_record
 from .dispatch import on_commit
 from .errors import Conflict, CoreErrorCode, DomainError, Forbidden, NotFound
@@ -55,34 +55,46 @@ class SubjectBusy(Conflict):
 
 @dataclass(frozen=True)
 class Start:
-    """A deadline that a transition arms: after ``after``, apply ``action`` as the system."""
+    """A deadline armed on a transition or on entering a state: after ``after``, apply ``action``
+    as the system. ``after`` may read the subject (its policy); returning None arms nothing."""
 
     kind: str
     action: str
-    after: timedelta | Callable[[Any], timedelta]
-    rule: str = ""
+    after: timedelta | Callable[[Any], timedelta | None]
+    rule: str | Callable[[Any], str] = ""
     calendar: str = "natural"
     cancel_on_transition: bool = True
 
-    def due_at(self, subject: Any, start: datetime) -> datetime:
-        delay = self.after(subject) if callable(self.after) else self.after
-        return start + delay
+    def delay(self, subject: Any) -> timedelta | None:
+        return self.after(subject) if callable(self.after) else self.after
+
+    def rule_for(self, subject: Any) -> str:
+        return self.rule(subject) if callable(self.rule) else self.rule
+
+
+ANY = "*"
 
 
 @dataclass(frozen=True)
 class Transition:
+    """One row: ``target`` is a state, or a mapping from the subject's branch (e.g. its case
+    type) to a state, with ``ANY`` as the fallback."""
+
     action: str
     sources: frozenset[str]
-    target: str
+    target: str | Mapping[str, str]
     roles: frozenset[str]
     guard: Guard | None = None
     starts: tuple[Start, ...] = ()
+
+    def targets(self) -> list[str]:
+        return [self.target] if isinstance(self.target, str) else list(self.target.values())
 
 
 def row(
     action: str,
     sources: Iterable[str],
-    target: str,
+    target: str | Mapping[str, str],
     roles: Iterable[str],
     guard: Guard | None = None,
     starts: Sequence[Start] = (),
@@ -98,6 +110,7 @@ class StepContext:
     subject: Any
     transition: Transition
     from_state: str
+    to_state: str
     actor: Actor
     reason: str
     data: dict[str, Any]
@@ -126,6 +139,12 @@ class Workflow:
     record: Callable[[StepContext], Any] | None = None
     tenant_of: Callable[[Any], int | None] = lambda subject: None
     after_commit: Callable[[TransitionResult], None] | None = None
+    # Which branch of a mapped target applies to a subject (e.g. its case type).
+    branch: Callable[[Any], str] = lambda subject: ANY
+    # Deadlines armed whenever a state is entered ("waiting in X: after N, do Y").
+    state_deadlines: Mapping[str, Sequence[Start]] = field(default_factory=dict)
+    # Work that must commit with the transition or not at all (e.g. moving money), keyed by action.
+    effects: Mapping[str, Callable[[StepContext], None]] = field(default_factory=dict)
     _by_action: dict[str, list[Transition]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -155,8 +174,15 @@ class Workflow:
         for t in self.transitions:
             for s in sorted(t.sources):
                 found[s] = None
-            found[t.target] = None
+            for target in t.targets():
+                found[target] = None
         return list(found)
+
+    def target_of(self, transition: Transition, subject: Any) -> str:
+        if isinstance(transition.target, str):
+            return transition.target
+        branch = self.branch(subject)
+        return transition.target.get(branch, transition.target.get(ANY, ""))
 
     def find(self, action: str, state: str) -> Transition | None:
         for t in self._by_action.get(action, []):
@@ -171,16 +197,19 @@ class Workflow:
             t
             for t in self.transitions
             if state in t.sources
-            and actor.role in t.roles
+            and actor.workflow_role in t.roles
             and (t.guard is None or t.guard(subject, actor) is None)
         ]
 
     def mermaid(self) -> str:
         lines = ["stateDiagram-v2"]
         for t in self.transitions:
+            roles = ", ".join(sorted(t.roles))
+            branches = [(None, t.target)] if isinstance(t.target, str) else list(t.target.items())
             for s in sorted(t.sources):
-                roles = ", ".join(sorted(t.roles))
-                lines.append(f"    {s} --> {t.target}: {t.action} ({roles})")
+                for branch, target in branches:
+                    label = t.action if branch in (None, ANY) else f"{t.action} [{branch}]"
+                    lines.append(f"    {s} --> {target}: {label} ({roles})")
         return "\n".join(lines)
 
 
@@ -214,6 +243,34 @@ def _lock(workflow: Workflow, subject: Any, skip_locked: bool) -> Any:
     return found
 
 
+def _arm(
+    workflow: Workflow, obj: Any, starts: Sequence[Start], now: datetime, version: int
+) -> None:
+    for start in starts:
+        delay = start.delay(obj)
+        if delay is None:
+            continue
+        deadlines.deadline_start(
+            subject_type=workflow.model_label,
+            subject_id=obj.pk,
+            kind=start.kind,
+            action=start.action,
+            due_at=now + delay,
+            rule=start.rule_for(obj),
+            calendar=start.calendar,
+            cancel_on_transition=start.cancel_on_transition,
+            armed_version=version,
+            at=now,
+        )
+
+
+def arm_state_deadlines(workflow: Workflow, obj: Any, *, at: datetime) -> None:
+    """Arm the deadlines of the state a new subject starts in (its creation is no transition)."""
+    state = getattr(obj, workflow.status_field)
+    version = getattr(obj, workflow.version_field)
+    _arm(workflow, obj, workflow.state_deadlines.get(state, ()), at, version)
+
+
 def transition(
     workflow: Workflow,
     *,
@@ -245,22 +302,26 @@ def transition(
         rule = workflow.find(action, state)
         if rule is None:
             raise TransitionNotAllowed(data={"action": action, "state": state})
-        if actor.role not in rule.roles and not (
-            actor.role is Role.INTEGRATOR and actor.platform and Role.ADMIN in rule.roles
-        ):
+        if actor.workflow_role not in rule.roles:
             raise ActionForbidden(data={"action": action, "role": str(actor.role)})
         if rule.guard is not None:
             problem = rule.guard(obj, actor)
             if problem is not None:
                 raise GuardFailed(problem, data={"action": action})
         now = clock.now()
-        setattr(obj, workflow.status_field, rule.target)
+        target = workflow.target_of(rule, obj)
+        if not target:
+            raise TransitionNotAllowed(data={"action": action, "state": state})
+        setattr(obj, workflow.status_field, target)
         setattr(obj, workflow.version_field, version + 1)
         update_fields = [workflow.status_field, workflow.version_field]
         if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
             update_fields.append("updated_at")
         obj.save(update_fields=update_fields)
-        context = StepContext(obj, rule, state, actor, reason, dict(data or {}), now)
+        context = StepContext(obj, rule, state, target, actor, reason, dict(data or {}), now)
+        effect = workflow.effects.get(action)
+        if effect is not None:
+            effect(context)
         event = workflow.record(context) if workflow.record else None
         deadlines.deadline_cancel_for(subject_type=workflow.model_label, subject_id=obj.pk, at=now)
         audit_record(
@@ -269,22 +330,11 @@ def transition(
             merchant_id=workflow.tenant_of(obj),
             subject_type=workflow.model_label,
             subject_id=obj.pk,
-            data={"from": state, "to": rule.target, "reason": reason, **(data or {})},
+            data={"from": state, "to": target, "reason": reason, **(data or {})},
         )
-        for start in rule.starts:
-            deadlines.deadline_start(
-                subject_type=workflow.model_label,
-                subject_id=obj.pk,
-                kind=start.kind,
-                action=start.action,
-                due_at=start.due_at(obj, now),
-                rule=start.rule,
-                calendar=start.calendar,
-                cancel_on_transition=start.cancel_on_transition,
-                armed_version=version + 1,
-                at=now,
-            )
-        result = TransitionResult(obj, action, state, rule.target, event)
+        starts = [*rule.starts, *workflow.state_deadlines.get(target, ())]
+        _arm(workflow, obj, starts, now, version + 1)
+        result = TransitionResult(obj, action, state, target, event)
         if workflow.after_commit is not None:
             on_commit(workflow.after_commit, result)
     return result

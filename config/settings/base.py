@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "anxin.core",
     "anxin.accounts",
     "anxin.catalog",
+    "anxin.policies",
+    "anxin.cases",
     "anxin.web",
 ]
 
@@ -175,4 +177,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("ANXIN_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# --- refunds --------------------------------------------------------------------------------------
+# "ledger" records refunds for settlement; "http" calls ANXIN_REFUND_HTTP_URL (idempotent by id).
+ANXIN_REFUND_PROVIDER = env("ANXIN_REFUND_PROVIDER", "ledger") or "ledger"
+ANXIN_REFUND_HTTP_URL = env("ANXIN_REFUND_HTTP_URL", "") or ""
+ANXIN_REFUND_HTTP_SECRET = env("ANXIN_REFUND_HTTP_SECRET", "") or ""
+
+# --- carrier tracking webhooks --------------------------------------------------------------------
+# "kuaidi100=<salt>,generic=<secret>"; development derives both from SECRET_KEY.
+ANXIN_TRACKING_SECRETS = dict(
+    item.split("=", 1) for item in env_list("ANXIN_TRACKING_SECRETS") if "=" in item
+) or {
+    "kuaidi100": derived_fernet_key(SECRET_KEY, "kuaidi100"),
+    "generic": derived_fernet_key(SECRET_KEY, "tracking"),
 }

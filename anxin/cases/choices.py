@@ -1,0 +1,48 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseType(models.TextChoices):
+    REFUND_ONLY = "refund_only", _("Refund only")
+    RETURN_REFUND = "return_refund", _("Return and refund")
+    EXCHANGE = "exchange", _("Exchange")
+    REPAIR = "repair", _("Repair")
+    WARRANTY = "warranty", _("Warranty repair")
+
+
+class CaseStatus(models.TextChoices):
+    MERCHANT_REVIEW = "merchant_review", _("Waiting for the merchant")
+    AWAITING_RETURN_SHIPMENT = "awaiting_return_shipment", _("Waiting for the return parcel")
+    RETURN_IN_TRANSIT = "return_in_transit", _("Return in transit")
+    RETURN_DELIVERED = "return_delivered", _("Return delivered, awaiting confirmation")
+    RECEIVED = "received", _("Received by the merchant")
+    REFUND_PENDING = "refund_pending", _("Refund pending")
+    REFUNDED = "refunded", _("Refunded")
+    REPLACEMENT_SHIPPED = "replacement_shipped", _("Replacement shipped")
+    IN_REPAIR = "in_repair", _("In repair")
+    REPAIRED_SHIPPED = "repaired_shipped", _("Repaired and shipped back")
+    COMPLETED = "completed", _("Completed")
+    REJECTED = "rejected", _("Rejected")
+    DISPUTED = "disputed", _("In dispute")
+    CLOSED = "closed", _("Closed")
+
+
+TERMINAL = frozenset({CaseStatus.REFUNDED, CaseStatus.COMPLETED, CaseStatus.CLOSED})
+
+# Taobao TOP refund statuses, for integrators who speak them (DOMAIN.md §5).
+TAOBAO_STATUS = {
+    CaseStatus.MERCHANT_REVIEW: "WAIT_SELLER_AGREE",
+    CaseStatus.AWAITING_RETURN_SHIPMENT: "WAIT_BUYER_RETURN_GOODS",
+    CaseStatus.RETURN_IN_TRANSIT: "WAIT_SELLER_CONFIRM_GOODS",
+    CaseStatus.RETURN_DELIVERED: "WAIT_SELLER_CONFIRM_GOODS",
+    CaseStatus.RECEIVED: "WAIT_SELLER_CONFIRM_GOODS",
+    CaseStatus.REFUND_PENDING: "WAIT_SELLER_CONFIRM_GOODS",
+    CaseStatus.REFUNDED: "SUCCESS",
+    CaseStatus.REPLACEMENT_SHIPPED: "SUCCESS",
+    CaseStatus.IN_REPAIR: "WAIT_SELLER_CONFIRM_GOODS",
+    CaseStatus.REPAIRED_SHIPPED: "SUCCESS",
+    CaseStatus.COMPLETED: "SUCCESS",
+    CaseStatus.REJECTED: "SELLER_REFUSE_BUYER",
+    CaseStatus.DISPUTED: "SELLER_REFUSE_BUYER",
+    CaseStatus.CLOSED: "CLOSED",
+}

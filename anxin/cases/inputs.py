@@ -1,0 +1,71 @@
+"""Shapes of case requests and of each action's payload (API and web share them)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from .choices import CaseType
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class CaseOpenIn(_In):
+    order: Text = Field(description="Order id (UUID) or the shop's external order id")
+    line: Text = Field(description="The line's external id")
+    type: CaseType
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=60)]
+    quantity: Annotated[int, Field(ge=1, le=100_000)] = 1
+    description: Annotated[str, StringConstraints(max_length=2000)] = ""
+    keep_gifts: bool = False
+
+
+class ActionIn(_In):
+    """Every action accepts a reason; some need more (see the per-action classes)."""
+
+    reason: Reason = ""
+
+
+class ApproveIn(ActionIn):
+    return_address: Text | None = Field(
+        default=None, description="Return address id; default if empty"
+    )
+
+
+class ShipReturnIn(ActionIn):
+    carrier: Text | None = None
+    tracking_number: Text | None = None
+    pickup: bool = Field(default=False, description="Ask the carrier to pick the parcel up instead")
+
+
+class ConfirmReceiptIn(ActionIn):
+    inspection: Annotated[str, StringConstraints(pattern=r"^(ok|issue)$")] = "ok"
+    note: Annotated[str, StringConstraints(max_length=1000)] = ""
+
+
+class ShipIn(ActionIn):
+    carrier: Text
+    tracking_number: Text
+
+
+class ReviseIn(ActionIn):
+    type: CaseType | None = None
+    reason_code: Annotated[str, StringConstraints(min_length=1, max_length=60)] | None = None
+    quantity: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+ACTION_INPUTS: dict[str, type[ActionIn]] = {
+    "approve": ApproveIn,
+    "ship_return": ShipReturnIn,
+    "confirm_receipt": ConfirmReceiptIn,
+    "ship_replacement": ShipIn,
+    "ship_repaired": ShipIn,
+    "revise": ReviseIn,
+}

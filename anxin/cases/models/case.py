@@ -1,0 +1,192 @@
+"""After-sales cases, their history, evidence and the merchants' return addresses."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from anxin.core.fields import EncryptedTextField, MoneyField
+from anxin.core.models import PublicModel
+
+from ..choices import CaseStatus, CaseType
+
+
+class Case(PublicModel):
+    """An after-sales request for a quantity of one order line. ``status`` changes only through
+    ``case_transition``; ``policy`` is the policy snapshot taken at opening (its clocks)."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    type = models.CharField(_("type"), max_length=16, choices=CaseType.choices)
+    status = models.CharField(
+        _("status"), max_length=32, choices=CaseStatus.choices, default=CaseStatus.MERCHANT_REVIEW
+    )
+    state_version = models.PositiveIntegerField(_("state version"), default=0)
+    merchant = models.ForeignKey(
+        "catalog.Merchant",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("merchant"),
+    )
+    customer = models.ForeignKey(
+        "catalog.Customer",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("customer"),
+    )
+    order = models.ForeignKey(
+        "catalog.Order", on_delete=models.PROTECT, related_name="cases", verbose_name=_("order")
+    )
+    line = models.ForeignKey(
+        "catalog.OrderLine",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("order line"),
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    reason = models.ForeignKey(
+        "policies.Reason", on_delete=models.PROTECT, related_name="cases", verbose_name=_("reason")
+    )
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    refund_amount = MoneyField(_("refund amount"), default=Decimal("0.00"))
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    freight_payer = models.CharField(_("return freight paid by"), max_length=16)
+    keep_gifts = models.BooleanField(_("gifts kept"), default=False)
+    rule = models.CharField(_("rule"), max_length=80, blank=True)
+    policy = models.JSONField(_("policy snapshot"), default=dict)
+    explanation = models.JSONField(_("eligibility explanation"), default=dict)
+    return_address = models.JSONField(_("return address"), default=dict, blank=True)
+    return_carrier = models.CharField(_("return carrier"), max_length=40, blank=True)
+    return_tracking_number = models.CharField(
+        _("return tracking number"), max_length=64, blank=True
+    )
+    return_pickup = models.BooleanField(_("pickup requested"), default=False)
+    replacement_carrier = models.CharField(_("replacement carrier"), max_length=40, blank=True)
+    replacement_tracking_number = models.CharField(
+        _("replacement tracking number"), max_length=64, blank=True
+    )
+    inspection = models.JSONField(_("inspection result"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="cases_quantity_gte_1"),
+            models.CheckConstraint(condition=Q(refund_amount__gte=0), name="cases_refund_gte_0"),
+        ]
+        indexes = [
+            models.Index(fields=["merchant", "status", "-created_at"]),
+            models.Index(fields=["customer", "-created_at"]),
+            models.Index(fields=["return_carrier", "return_tracking_number"]),
+            models.Index(
+                fields=["merchant", "-created_at"],
+                name="cases_open_by_merchant",
+                condition=~Q(status__in=["refunded", "completed", "closed"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def rma(self) -> str:
+        return f"RMA-{self.number}"
+
+
+class CaseEvent(models.Model):
+    """One row of a case's timeline: who did what, from which status to which, and why. Automatic
+    actions have actor ``system`` and name the rule that fired."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
+    )
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=32, blank=True)
+    to_status = models.CharField(_("to"), max_length=32)
+    actor = models.CharField(_("actor"), max_length=64)
+    actor_role = models.CharField(_("actor role"), max_length=32)
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["case", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.action}"
+
+    @property
+    def is_automatic(self) -> bool:
+        return self.actor == "system"
+
+
+class Evidence(PublicModel):
+    """A photo attached to a case: validated, re-encoded without metadata, stored by content hash."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("case")
+    )
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size"))
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.CharField(_("uploaded by"), max_length=64)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.sha256[:12]}"
+
+
+class ReturnAddress(PublicModel):
+    """A merchant's warehouse that receives returns; the default one is used on auto-approval."""
+
+    merchant = models.ForeignKey(
+        "catalog.Merchant",
+        on_delete=models.CASCADE,
+        related_name="return_addresses",
+        verbose_name=_("merchant"),
+    )
+    label = models.CharField(_("label"), max_length=60)
+    contact_name = models.CharField(_("contact name"), max_length=60)
+    phone = EncryptedTextField(_("phone"))
+    address = EncryptedTextField(_("address"))
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        verbose_name = _("return address")
+        verbose_name_plural = _("return addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant"], condition=Q(is_default=True), name="cases_one_default_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class InboundEvent(models.Model):
+    """A webhook event already processed (carrier tracking…), so a replay changes nothing."""
+
+    source = models.CharField(_("source"), max_length=40)
+    event_key = models.CharField(_("event key"), max_length=100)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("inbound event")
+        verbose_name_plural = _("inbound events")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "event_key"], name="cases_inbound_event_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.event_key}"

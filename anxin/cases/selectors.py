@@ -1,0 +1,152 @@
+"""Reads of cases, refunds and eligibility, always scoped to the actor (out of scope = 404)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from anxin.catalog.models import Delivery, DeliveryLine, OrderLine
+from anxin.catalog.selectors import order_get_for
+from anxin.core import clock
+from anxin.core.actors import Actor
+from anxin.core.deadlines import deadlines_open_for
+from anxin.core.errors import NotFound, ValidationFailed
+from anxin.core.models import Deadline
+from anxin.core.pagination import Page, keyset_page
+from anxin.policies.eligibility import Decision, eligibility
+from anxin.policies.models import Reason
+
+from .choices import CaseStatus
+from .models import Case, CaseEvent, Refund
+from .permissions import cases_visible_to, refunds_visible_to
+
+
+def claimed_quantity(*, line_id: int, exclude_case_id: int | None = None) -> int:
+    """Units of a line already in a request that is open or ended with a result (a closed
+    request — withdrawn, timed out — frees its units)."""
+    query = Case.objects.filter(line_id=line_id).exclude(status=CaseStatus.CLOSED)
+    if exclude_case_id is not None:
+        query = query.exclude(pk=exclude_case_id)
+    return query.aggregate(total=Sum("quantity"))["total"] or 0
+
+
+def line_for_eligibility(line_id: int) -> OrderLine:
+    return (
+        OrderLine.objects.select_related("order", "sku__category__parent")
+        .prefetch_related(
+            Prefetch(
+                "delivery_lines",
+                queryset=DeliveryLine.objects.select_related("delivery"),
+            ),
+            "confirmations",
+            "gifts",
+            "order__tenders",
+            "order__lines",
+        )
+        .get(pk=line_id)
+    )
+
+
+def reason_get(code: str) -> Reason:
+    reason = Reason.objects.filter(code=code, selectable=True).first()
+    if reason is None:
+        raise ValidationFailed(fields={"reason": _("Unknown reason code.")})
+    return reason
+
+
+def eligibility_for(
+    *,
+    actor: Actor,
+    order_ref: str,
+    line_ref: str,
+    quantity: int,
+    request_type: str | None,
+    reason_code: str,
+    keep_gifts: bool = False,
+    at: datetime | None = None,
+) -> tuple[OrderLine, Reason, Decision]:
+    """The decision for a line of an order the actor may see."""
+    order = order_get_for(actor=actor, ref=order_ref)
+    line_id = next((ln.pk for ln in order.lines.all() if ln.external_id == line_ref), None)
+    if line_id is None:
+        raise ValidationFailed(fields={"line": _("This order has no such line.")})
+    line = line_for_eligibility(line_id)
+    reason = reason_get(reason_code)
+    decision = eligibility(
+        line=line,
+        quantity=quantity,
+        request_type=request_type,
+        reason=reason,
+        at=at or clock.now(),
+        claimed_quantity=claimed_quantity(line_id=line.pk),
+        keep_gifts=keep_gifts,
+    )
+    return line, reason, decision
+
+
+def case_get_for(*, actor: Actor, number: str) -> Case:
+    case = (
+        cases_visible_to(actor)
+        .select_related("merchant", "line", "order", "reason", "customer")
+        .prefetch_related(
+            Prefetch("events", queryset=CaseEvent.objects.order_by("created_at", "pk"))
+        )
+        .filter(number=number)
+        .first()
+    )
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def case_open_deadlines(case: Case) -> QuerySet[Deadline]:
+    return deadlines_open_for(subject_type="cases.case", subject_id=case.pk)
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    status: str | None = None
+    type: str | None = None
+    merchant: str | None = None
+    overdue: bool | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+
+
+def case_list_for(
+    *, actor: Actor, filters: CaseFilters, cursor: str | None, limit: int
+) -> Page[Case]:
+    cases = cases_visible_to(actor).select_related("merchant", "line", "reason")
+    conditions = Q()
+    if filters.status:
+        conditions &= Q(status=filters.status)
+    if filters.type:
+        conditions &= Q(type=filters.type)
+    if filters.merchant:
+        conditions &= Q(merchant__code=filters.merchant)
+    if filters.created_from:
+        conditions &= Q(created_at__gte=filters.created_from)
+    if filters.created_to:
+        conditions &= Q(created_at__lt=filters.created_to)
+    if filters.overdue is not None:
+        # "overdue": a deadline of the case has passed and not fired yet (the sweeper is behind)
+        # or the legal 15-day refund line is crossed; here: a pending deadline already due.
+        due = Deadline.objects.filter(
+            subject_type="cases.case", state="pending", due_at__lte=clock.now()
+        ).values("subject_id")
+        conditions &= Q(pk__in=due) if filters.overdue else ~Q(pk__in=due)
+    return keyset_page(cases.filter(conditions), key="created_at", cursor=cursor, limit=limit)
+
+
+def refund_list_for(*, actor: Actor, case_number: str | None) -> QuerySet[Refund]:
+    refunds = refunds_visible_to(actor).select_related("case").order_by("-created_at", "-pk")
+    if case_number:
+        refunds = refunds.filter(case__number=case_number)
+    return refunds
+
+
+def deliveries_of(line: OrderLine) -> list[Delivery]:
+    return [dl.delivery for dl in line.delivery_lines.all()]

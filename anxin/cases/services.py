@@ -1,0 +1,400 @@
+"""Writes on cases: open, act (every transition), evidence, return addresses.
+
+Only ``case_act`` (through the workflow engine) changes a case's status; the per-action effects
+below run inside the same transaction, so a case never shows a tracking number it did not accept
+or a refund that did not happen.
+"""
+
+from __future__ import annotations
+
+from typing import Any, BinaryIO
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from pydantic import ValidationError as PydanticError
+
+from anxin.catalog.models import OrderLine
+from anxin.core import clock
+from anxin.core.actors import SYSTEM, Actor, Role
+from anxin.core.audit import audit_record
+from anxin.core.errors import Forbidden, NotFound, ValidationFailed
+from anxin.core.sequences import number_next
+from anxin.core.validation import localized_field_errors
+from anxin.core.workflow import StepContext, TransitionResult, arm_state_deadlines, transition
+from anxin.policies.eligibility import Decision, eligibility
+
+from .choices import CaseStatus, CaseType
+from .images import image_clean
+from .inputs import ACTION_INPUTS, ActionIn, CaseOpenIn
+from .models import Case, CaseEvent, Evidence, InboundEvent, ReturnAddress
+from .permissions import REASON_REQUIRED, can_open_case
+from .selectors import claimed_quantity, eligibility_for, line_for_eligibility, reason_get
+from .tracking import TrackingEvent
+from .workflow import CASE_WORKFLOW
+
+EVIDENCE_PER_CASE = 9  # the common limit of Chinese platforms' upload widgets
+
+
+def _explanation(decision: Decision) -> dict[str, Any]:
+    return {lang: decision.as_dict(lang) for lang in ("zh-hans", "en")}
+
+
+def _not_eligible(decision: Decision) -> ValidationFailed:
+    field = "quantity" if decision.claimable_quantity < decision.quantity else "type"
+    with translation.override(translation.get_language()):
+        reasons = " ".join(decision.explain()) or str(_("This request is not possible."))
+    return ValidationFailed(
+        _("This after-sales request is not possible."),
+        code="case.not_eligible",
+        fields={field: reasons},
+        data={"explanation": decision.as_dict()},
+    )
+
+
+def case_open(*, actor: Actor, data: CaseOpenIn) -> Case:
+    """Open a request after the eligibility engine allows it, with the policy snapshot whose
+    numbers drive the case's clocks; arms the merchant-review deadline (#2/#3)."""
+    if not can_open_case(actor):
+        raise Forbidden()
+    with transaction.atomic():
+        line, reason, _decision = eligibility_for(
+            actor=actor,
+            order_ref=data.order,
+            line_ref=data.line,
+            quantity=data.quantity,
+            request_type=data.type,
+            reason_code=data.reason,
+            keep_gifts=data.keep_gifts,
+        )
+        # The line lock serialises concurrent requests for the same units.
+        OrderLine.objects.select_for_update().filter(pk=line.pk).exists()
+        now = clock.now()
+        decision = eligibility(
+            line=line_for_eligibility(line.pk),
+            quantity=data.quantity,
+            request_type=data.type,
+            reason=reason,
+            at=now,
+            claimed_quantity=claimed_quantity(line_id=line.pk),
+            keep_gifts=data.keep_gifts,
+        )
+        if not decision.allowed:
+            raise _not_eligible(decision)
+        order = line.order
+        case = Case.objects.create(
+            number=number_next(prefix="AS"),
+            type=data.type,
+            status=CaseStatus.MERCHANT_REVIEW,
+            merchant_id=order.merchant_id,
+            customer_id=order.customer_id,
+            order=order,
+            line=line,
+            quantity=data.quantity,
+            reason=reason,
+            description=data.description,
+            refund_amount=decision.refundable_amount,
+            currency=decision.currency,
+            freight_payer=decision.freight_payer,
+            keep_gifts=data.keep_gifts,
+            rule=decision.rule,
+            policy=decision.policy.snapshot(),
+            explanation=_explanation(decision),
+        )
+        CaseEvent.objects.create(
+            case=case,
+            action="open",
+            from_status="",
+            to_status=case.status,
+            actor=actor.audit_label(),
+            actor_role=str(actor.role),
+            reason=decision.rule,
+            data={"refund_amount": str(case.refund_amount), "quantity": case.quantity},
+            created_at=now,
+        )
+        audit_record(
+            actor=actor,
+            action="cases.case.open",
+            merchant_id=case.merchant_id,
+            subject_type="cases.case",
+            subject_id=case.pk,
+            data={"number": case.number, "type": case.type, "amount": str(case.refund_amount)},
+        )
+        arm_state_deadlines(CASE_WORKFLOW, case, at=now)
+    return case
+
+
+def case_event_record(step: StepContext) -> CaseEvent:
+    """The timeline row of a transition (called by the engine)."""
+    return CaseEvent.objects.create(
+        case=step.subject,
+        action=step.transition.action,
+        from_status=step.from_state,
+        to_status=step.to_state,
+        actor=step.actor.audit_label(),
+        actor_role=str(step.actor.role),
+        reason=step.reason,
+        data=step.data,
+        created_at=step.at,
+    )
+
+
+def _parse(action: str, payload: dict[str, Any]) -> ActionIn:
+    schema = ACTION_INPUTS.get(action, ActionIn)
+    try:
+        return schema.model_validate(payload)
+    except PydanticError as exc:
+        raise ValidationFailed(fields=localized_field_errors(list(exc.errors()))) from exc  # type: ignore[arg-type]
+
+
+def case_act(
+    *, actor: Actor, case: Case, action: str, payload: dict[str, Any] | None = None
+) -> TransitionResult:
+    """Take a workflow action on a case (approve, reject, ship_return, refund …) as ``actor``.
+
+    People intervening for the platform, and anyone rejecting or closing, must give a reason.
+    """
+    parsed = _parse(action, payload or {})
+    person = actor.role is not Role.SYSTEM
+    if person and not parsed.reason and (action in REASON_REQUIRED or actor.role is Role.AGENT):
+        raise ValidationFailed(fields={"reason": _("Give a reason for this action.")})
+    if action == "ship_return":
+        data = parsed.model_dump()
+        if not data["pickup"] and not (data["carrier"] and data["tracking_number"]):
+            raise ValidationFailed(
+                fields={
+                    "tracking_number": _(
+                        "Enter the carrier and tracking number, or ask for a pickup."
+                    )
+                }
+            )
+    data = parsed.model_dump(exclude={"reason"}, exclude_none=True)
+    return transition(
+        CASE_WORKFLOW, subject=case, action=action, actor=actor, reason=parsed.reason, data=data
+    )
+
+
+# --- effects: run inside the transition's transaction ---------------------------------------------
+
+
+def _address_snapshot(address: ReturnAddress) -> dict[str, str]:
+    return {
+        "id": str(address.public_id),
+        "label": address.label,
+        "contact_name": address.contact_name,
+        "phone": address.phone,
+        "address": address.address,
+    }
+
+
+def effect_approve(step: StepContext) -> None:
+    case = step.subject
+    if case.type == CaseType.REFUND_ONLY:
+        return
+    addresses = ReturnAddress.objects.filter(merchant_id=case.merchant_id)
+    chosen = step.data.get("return_address")
+    if chosen:
+        address = addresses.filter(public_id=chosen).first()
+        if address is None:
+            raise ValidationFailed(fields={"return_address": _("Unknown return address.")})
+    else:
+        address = addresses.order_by("-is_default", "pk").first()
+    case.return_address = _address_snapshot(address) if address else {}
+    case.save(update_fields=["return_address", "updated_at"])
+
+
+def effect_ship_return(step: StepContext) -> None:
+    case = step.subject
+    case.return_carrier = step.data.get("carrier") or ""
+    case.return_tracking_number = step.data.get("tracking_number") or ""
+    case.return_pickup = bool(step.data.get("pickup"))
+    case.save(
+        update_fields=["return_carrier", "return_tracking_number", "return_pickup", "updated_at"]
+    )
+
+
+def effect_confirm_receipt(step: StepContext) -> None:
+    case = step.subject
+    case.inspection = {
+        "result": step.data.get("inspection", "ok"),
+        "note": step.data.get("note", ""),
+        "at": step.at.isoformat(),
+        "by": step.actor.audit_label(),
+    }
+    case.save(update_fields=["inspection", "updated_at"])
+
+
+def effect_ship_back(step: StepContext) -> None:
+    case = step.subject
+    case.replacement_carrier = step.data["carrier"]
+    case.replacement_tracking_number = step.data["tracking_number"]
+    case.save(update_fields=["replacement_carrier", "replacement_tracking_number", "updated_at"])
+
+
+def effect_revise(step: StepContext) -> None:
+    """A revised request is judged again, as if new (the units it held are its own)."""
+    case = step.subject
+    changes = step.data
+    if changes.get("type"):
+        case.type = changes["type"]
+    if changes.get("reason_code"):
+        case.reason = reason_get(changes["reason_code"])
+    if changes.get("quantity"):
+        case.quantity = changes["quantity"]
+    if "description" in changes:
+        case.description = changes["description"]
+    decision = eligibility(
+        line=line_for_eligibility(case.line_id),
+        quantity=case.quantity,
+        request_type=case.type,
+        reason=case.reason,
+        at=step.at,
+        keep_gifts=case.keep_gifts,
+        claimed_quantity=claimed_quantity(line_id=case.line_id, exclude_case_id=case.pk),
+    )
+    if not decision.allowed:
+        raise _not_eligible(decision)
+    case.refund_amount = decision.refundable_amount
+    case.freight_payer = decision.freight_payer
+    case.rule = decision.rule
+    case.explanation = _explanation(decision)
+    case.save()
+
+
+# --- evidence and addresses -----------------------------------------------------------------------
+
+
+def evidence_add(*, actor: Actor, case: Case, stream: BinaryIO | bytes) -> Evidence:
+    """Attach a photo: validated, re-encoded without EXIF/GPS, at most 9 per case."""
+    if actor.role not in (
+        Role.CONSUMER,
+        Role.MERCHANT_STAFF,
+        Role.MERCHANT_ADMIN,
+        Role.AGENT,
+        Role.ARBITRATOR,
+        Role.ADMIN,
+        Role.INTEGRATOR,
+    ):
+        raise Forbidden()
+    clean = image_clean(stream)
+    with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).exists()
+        if Evidence.objects.filter(case=case).count() >= EVIDENCE_PER_CASE:
+            raise ValidationFailed(
+                _("A case can have at most %(n)s photos.") % {"n": EVIDENCE_PER_CASE},
+                code="evidence.quota",
+                fields={"file": _("Too many photos for this case.")},
+            )
+        evidence = Evidence(
+            case=case,
+            content_type=clean.content_type,
+            size=len(clean.content),
+            width=clean.width,
+            height=clean.height,
+            sha256=clean.sha256,
+            uploaded_by=actor.audit_label(),
+        )
+        evidence.file.save(
+            f"{clean.sha256}.{clean.extension}", ContentFile(clean.content), save=False
+        )
+        evidence.save()
+        audit_record(
+            actor=actor,
+            action="cases.evidence.add",
+            merchant_id=case.merchant_id,
+            subject_type="cases.case",
+            subject_id=case.pk,
+            data={"sha256": clean.sha256},
+        )
+    return evidence
+
+
+@transaction.atomic
+def return_address_create(
+    *,
+    actor: Actor,
+    merchant_id: int,
+    label: str,
+    contact_name: str,
+    phone: str,
+    address: str,
+    is_default: bool = False,
+) -> ReturnAddress:
+    """Add a warehouse to a merchant's address book (the first one becomes the default)."""
+    if not (actor.platform or merchant_id in actor.merchant_ids):
+        raise NotFound()
+    existing = ReturnAddress.objects.select_for_update().filter(merchant_id=merchant_id)
+    first = not existing.exists()
+    if is_default and not first:
+        existing.filter(is_default=True).update(is_default=False)
+    created = ReturnAddress.objects.create(
+        merchant_id=merchant_id,
+        label=label,
+        contact_name=contact_name,
+        phone=phone,
+        address=address,
+        is_default=is_default or first,
+    )
+    audit_record(
+        actor=actor,
+        action="cases.return_address.create",
+        merchant_id=merchant_id,
+        subject_type="cases.returnaddress",
+        subject_id=created.pk,
+        data={"label": label},
+    )
+    return created
+
+
+def label_instructions(case: Case) -> list[str]:
+    """What the consumer must do with the parcel, in the active language."""
+    days = case.policy.get("return_ship_days", 7)
+    return [
+        str(
+            _("Pack the goods with all accessories, manuals and gifts in their original packaging.")
+        ),
+        str(
+            _(
+                "Print this label and stick it on the outside of the parcel; keep the barcode readable."
+            )
+        ),
+        str(
+            _("Send the parcel within %(days)s days; after that the request closes by itself.")
+            % {"days": days}
+        ),
+        str(_("Enter the tracking number in your request once you have sent it.")),
+    ]
+
+
+def tracking_event_apply(*, event: TrackingEvent) -> str:
+    """Apply a carrier event once: a "delivered" return parcel moves its case to
+    return-delivered, which starts the merchant's confirmation clock (#5)."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = InboundEvent.objects.create(source=event.source, event_key=event.event_key)
+        except IntegrityError:
+            return "duplicate"
+        cases = list(
+            Case.objects.filter(
+                return_tracking_number=event.tracking_number, status=CaseStatus.RETURN_IN_TRANSIT
+            )
+        )
+        outcome = "no matching case"
+        if event.status == "delivered":
+            for case in cases:
+                transition(
+                    CASE_WORKFLOW,
+                    subject=case,
+                    action="mark_delivered",
+                    actor=SYSTEM,
+                    reason=f"{event.source}: {event.description}"[:500],
+                    data={"carrier": event.carrier, "occurred_at": event.occurred_at.isoformat()},
+                )
+            outcome = f"delivered: {len(cases)} case(s)" if cases else outcome
+        elif cases:
+            outcome = f"{event.status}: recorded"
+        record.outcome = outcome
+        record.save(update_fields=["outcome"])
+    return outcome

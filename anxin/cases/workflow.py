@@ -1,0 +1,135 @@
+"""The after-sales case machine (DOMAIN.md §5) and its deadlines (#2–#7, #14), as data.
+
+Durations come from the policy snapshot a case stores when it is opened (``case.policy``), so a
+later policy change never moves a running clock. Every automatic action is taken by ``system`` and
+names its rule in the case history.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from anxin.core.actors import Role
+from anxin.core.workflow import ANY, Start, StepContext, Workflow, register, row
+
+from .choices import CaseStatus as S
+from .choices import CaseType as T
+
+C = Role.CONSUMER
+M = (Role.MERCHANT_STAFF, Role.MERCHANT_ADMIN)
+A = Role.AGENT  # platform intervention (小二介入), always with a reason
+SYS = Role.SYSTEM
+
+
+def _is(*types: str) -> Any:
+    def guard(case: Any, actor: Any) -> str | None:
+        return None if case.type in types else "not for this type of request"
+
+    return guard
+
+
+def _hours(key: str) -> Any:
+    return lambda case: timedelta(hours=case.policy[key])
+
+
+def _days(key: str) -> Any:
+    return lambda case: timedelta(days=case.policy[key])
+
+
+def _rule(code: str, text: str, key: str, unit: str) -> Any:
+    return lambda case: f"{code}: {text} ({case.policy[key]} {unit})"
+
+
+DEADLINES = {
+    S.MERCHANT_REVIEW: [
+        Start("merchant_review", "approve", _hours("merchant_review_hours"),
+              _rule("P-2/P-3", "merchant did not respond in time", "merchant_review_hours", "h")),
+    ],
+    S.AWAITING_RETURN_SHIPMENT: [
+        Start("return_shipment", "close", _days("return_ship_days"),
+              _rule("P-4", "return not shipped in time", "return_ship_days", "d")),
+    ],
+    S.RETURN_DELIVERED: [
+        Start("receipt_confirmation", "confirm_receipt", _days("receipt_confirm_days"),
+              _rule("P-5", "merchant did not confirm receipt", "receipt_confirm_days", "d")),
+    ],
+    S.REFUND_PENDING: [
+        Start("refund", "refund", _hours("refund_hours"),
+              _rule("P-6", "refund not issued in time", "refund_hours", "h")),
+    ],
+    S.REJECTED: [
+        Start("rejection", "close", _days("rejected_close_days"),
+              _rule("P-7", "rejection neither revised nor escalated", "rejected_close_days", "d")),
+    ],
+    S.REPLACEMENT_SHIPPED: [
+        Start("completion", "confirm_done", _days("completion_days"),
+              _rule("P-14", "consumer did not confirm", "completion_days", "d")),
+    ],
+    S.REPAIRED_SHIPPED: [
+        Start("completion", "confirm_done", _days("completion_days"),
+              _rule("P-14", "consumer did not confirm", "completion_days", "d")),
+    ],
+}  # fmt: skip
+
+RETURNS = (T.RETURN_REFUND, T.EXCHANGE, T.REPAIR, T.WARRANTY)
+
+TRANSITIONS = [
+    #    action              from                                                           to                                                   roles              guard
+    row("approve",          [S.MERCHANT_REVIEW, S.DISPUTED],                                {T.REFUND_ONLY: S.REFUND_PENDING, ANY: S.AWAITING_RETURN_SHIPMENT}, [*M, A, SYS]),
+    row("reject",           [S.MERCHANT_REVIEW, S.RETURN_DELIVERED, S.RECEIVED],            S.REJECTED,                                          [*M, A]),
+    row("revise",           [S.REJECTED],                                                   S.MERCHANT_REVIEW,                                   [C]),
+    row("escalate",         [S.REJECTED],                                                   S.DISPUTED,                                          [C]),
+    row("withdraw",         [S.MERCHANT_REVIEW, S.AWAITING_RETURN_SHIPMENT, S.REJECTED],    S.CLOSED,                                            [C]),
+    row("close",            [S.AWAITING_RETURN_SHIPMENT, S.REJECTED, S.DISPUTED],           S.CLOSED,                                            [A, SYS]),
+    row("ship_return",      [S.AWAITING_RETURN_SHIPMENT],                                   S.RETURN_IN_TRANSIT,                                 [C, A],            _is(*RETURNS)),
+    row("mark_delivered",   [S.RETURN_IN_TRANSIT],                                          S.RETURN_DELIVERED,                                  [A, SYS]),
+    row("confirm_receipt",  [S.RETURN_IN_TRANSIT, S.RETURN_DELIVERED],                      {T.RETURN_REFUND: S.REFUND_PENDING, ANY: S.RECEIVED}, [*M, A, SYS]),
+    row("refund",           [S.REFUND_PENDING],                                             S.REFUNDED,                                          [*M, A, SYS]),
+    row("ship_replacement", [S.RECEIVED],                                                   S.REPLACEMENT_SHIPPED,                               [*M, A],           _is(T.EXCHANGE)),
+    row("start_repair",     [S.RECEIVED],                                                   S.IN_REPAIR,                                         [*M, A],           _is(T.REPAIR, T.WARRANTY)),
+    row("ship_repaired",    [S.IN_REPAIR],                                                  S.REPAIRED_SHIPPED,                                  [*M, A]),
+    row("confirm_done",     [S.REPLACEMENT_SHIPPED, S.REPAIRED_SHIPPED],                    S.COMPLETED,                                         [C, A, SYS]),
+]  # fmt: skip
+
+
+def _record(step: StepContext) -> Any:
+    from .services import case_event_record
+
+    return case_event_record(step)
+
+
+def _refund(step: StepContext) -> None:
+    from .ledger import refund_for_case
+
+    refund_for_case(case=step.subject, actor=step.actor, at=step.at)
+
+
+def _effect(name: str) -> Any:
+    def run(step: StepContext) -> None:
+        from . import services
+
+        getattr(services, name)(step)
+
+    return run
+
+
+CASE_WORKFLOW = register(
+    Workflow(
+        model_label="cases.case",
+        transitions=TRANSITIONS,
+        record=_record,
+        tenant_of=lambda case: case.merchant_id,
+        branch=lambda case: case.type,
+        state_deadlines=DEADLINES,
+        effects={
+            "approve": _effect("effect_approve"),
+            "ship_return": _effect("effect_ship_return"),
+            "confirm_receipt": _effect("effect_confirm_receipt"),
+            "ship_replacement": _effect("effect_ship_back"),
+            "ship_repaired": _effect("effect_ship_back"),
+            "revise": _effect("effect_revise"),
+            "refund": _refund,
+        },
+    )
+)
