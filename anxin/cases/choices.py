@@ -30,7 +30,7 @@ class CaseStatus(models.TextChoices):
 TERMINAL = frozenset({CaseStatus.REFUNDED, CaseStatus.COMPLETED, CaseStatus.CLOSED})
 
 # Taobao TOP refund statuses, for integrators who speak them (DOMAIN.md §5).
-TAOBAO_STATUS = {
+TAOBAO_STATUS: dict[str, str] = {
     CaseStatus.MERCHANT_REVIEW: "WAIT_SELLER_AGREE",
     CaseStatus.AWAITING_RETURN_SHIPMENT: "WAIT_BUYER_RETURN_GOODS",
     CaseStatus.RETURN_IN_TRANSIT: "WAIT_SELLER_CONFIRM_GOODS",

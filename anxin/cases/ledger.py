@@ -8,6 +8,7 @@ tenders, art. 14) and calls the provider only after the commit. The refund's own
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -69,20 +70,17 @@ def _retry(step: StepContext) -> None:
     on_commit(refund_execute, refund_id=step.subject.pk)
 
 
+REFUND_TRANSITIONS = [
+    #    action     from                    to                      roles
+    row("succeed", [RefundStatus.PENDING], RefundStatus.SUCCEEDED, [Role.SYSTEM]),
+    row("fail",    [RefundStatus.PENDING], RefundStatus.FAILED,    [Role.SYSTEM]),
+    row("retry",   [RefundStatus.FAILED],  RefundStatus.PENDING,   [Role.SYSTEM, Role.AGENT, Role.ADMIN]),
+]  # fmt: skip
+
 REFUND_WORKFLOW = register(
     Workflow(
         model_label="cases.refund",
-        transitions=[
-            #    action     from                    to                      roles
-            row("succeed", [RefundStatus.PENDING], RefundStatus.SUCCEEDED, [Role.SYSTEM]),
-            row("fail", [RefundStatus.PENDING], RefundStatus.FAILED, [Role.SYSTEM]),
-            row(
-                "retry",
-                [RefundStatus.FAILED],
-                RefundStatus.PENDING,
-                [Role.SYSTEM, Role.AGENT, Role.ADMIN],
-            ),
-        ],  # fmt: skip
+        transitions=REFUND_TRANSITIONS,
         tenant_of=lambda refund: refund.merchant_id,
         state_deadlines={
             RefundStatus.FAILED: [
@@ -102,6 +100,25 @@ def refunded_total(line_id: int) -> Decimal:
         back=Sum("amount", filter=Q(kind=LedgerKind.REVERSAL)),
     )
     return (sums["out"] or Decimal(0)) - (sums["back"] or Decimal(0))
+
+
+def _tender_parts(order: Any, tenders: list[Any], amount: Decimal) -> list[Decimal]:
+    """Split a refund over the order's tenders so that, summed over every refund of the order,
+    each tender gets back exactly its share (art. 14) — partial refunds do not drift by a cent."""
+    weights = [t.amount for t in tenders]
+    prior_rows = LedgerEntry.objects.filter(line__order=order, tender__isnull=False).values(
+        "tender_id", "kind", "amount"
+    )
+    prior = dict.fromkeys((t.pk for t in tenders), Decimal(0))
+    for row_ in prior_rows:
+        sign = -1 if row_["kind"] == LedgerKind.REVERSAL else 1
+        prior[row_["tender_id"]] = prior.get(row_["tender_id"], Decimal(0)) + sign * row_["amount"]
+    total_prior = sum(prior.values(), Decimal(0))
+    target = allocate(total_prior + amount, weights, order.currency)
+    parts = [goal - prior[t.pk] for t, goal in zip(tenders, target, strict=True)]
+    if any(part < 0 for part in parts):  # an earlier manual adjustment: fall back to plain shares
+        parts = allocate(amount, weights, order.currency)
+    return parts
 
 
 def refund_issue(
@@ -144,7 +161,7 @@ def refund_issue(
             provider=settings.ANXIN_REFUND_PROVIDER,
         )
         tenders = list(line.order.tenders.all())
-        parts = allocate(amount, [t.amount for t in tenders], line.order.currency)
+        parts = _tender_parts(line.order, tenders, amount)
         LedgerEntry.objects.bulk_create(
             LedgerEntry(
                 refund=refund,
@@ -192,7 +209,9 @@ def refund_execute(*, refund_id: int) -> None:
     result = provider_for(refund.provider).send(refund)
     action = "succeed" if result.ok else "fail"
     data = {"reference": result.reference} if result.ok else {"error": result.error}
-    try:
+    # If another worker recorded the answer first, nothing more to do: the provider call was
+    # idempotent by refund id.
+    with contextlib.suppress(TransitionNotAllowed):
         transition(
             REFUND_WORKFLOW,
             subject=refund.pk,
@@ -201,5 +220,3 @@ def refund_execute(*, refund_id: int) -> None:
             data=data,
             expected_version=refund.state_version,
         )
-    except TransitionNotAllowed:
-        pass  # another worker recorded the answer first; the provider call was idempotent

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -68,10 +69,8 @@ class HttpProvider:
             return ProviderResult(ok=False, error=f"network: {exc}"[:300], retryable=True)
         if 200 <= response.status_code < 300:
             reference = ""
-            try:
+            with contextlib.suppress(ValueError):
                 reference = str(response.json().get("reference", ""))
-            except ValueError:
-                pass
             return ProviderResult(ok=True, reference=reference or f"http:{refund.public_id}")
         retryable = response.status_code >= 500 or response.status_code == 429
         return ProviderResult(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,18 @@ def claimed_quantity(*, line_id: int, exclude_case_id: int | None = None) -> int
     if exclude_case_id is not None:
         query = query.exclude(pk=exclude_case_id)
     return query.aggregate(total=Sum("quantity"))["total"] or 0
+
+
+def order_claims(
+    *, order_id: int, exclude_case_id: int | None = None
+) -> dict[int, tuple[int, Decimal]]:
+    """Per line of an order: units and refund amounts already claimed by requests that are not
+    closed (promotions spanning lines are recomputed against these)."""
+    query = Case.objects.filter(order_id=order_id).exclude(status=CaseStatus.CLOSED)
+    if exclude_case_id is not None:
+        query = query.exclude(pk=exclude_case_id)
+    rows = query.values("line_id").annotate(units=Sum("quantity"), amount=Sum("refund_amount"))
+    return {r["line_id"]: (r["units"] or 0, r["amount"] or Decimal(0)) for r in rows}
 
 
 def line_for_eligibility(line_id: int) -> OrderLine:
@@ -83,6 +96,7 @@ def eligibility_for(
         at=at or clock.now(),
         claimed_quantity=claimed_quantity(line_id=line.pk),
         keep_gifts=keep_gifts,
+        claims=order_claims(order_id=line.order_id),
     )
     return line, reason, decision
 

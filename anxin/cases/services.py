@@ -30,7 +30,13 @@ from .images import image_clean
 from .inputs import ACTION_INPUTS, ActionIn, CaseOpenIn
 from .models import Case, CaseEvent, Evidence, InboundEvent, ReturnAddress
 from .permissions import REASON_REQUIRED, can_open_case
-from .selectors import claimed_quantity, eligibility_for, line_for_eligibility, reason_get
+from .selectors import (
+    claimed_quantity,
+    eligibility_for,
+    line_for_eligibility,
+    order_claims,
+    reason_get,
+)
 from .tracking import TrackingEvent
 from .workflow import CASE_WORKFLOW
 
@@ -79,6 +85,7 @@ def case_open(*, actor: Actor, data: CaseOpenIn) -> Case:
             at=now,
             claimed_quantity=claimed_quantity(line_id=line.pk),
             keep_gifts=data.keep_gifts,
+            claims=order_claims(order_id=line.order_id),
         )
         if not decision.allowed:
             raise _not_eligible(decision)
@@ -252,6 +259,7 @@ def effect_revise(step: StepContext) -> None:
         at=step.at,
         keep_gifts=case.keep_gifts,
         claimed_quantity=claimed_quantity(line_id=case.line_id, exclude_case_id=case.pk),
+        claims=order_claims(order_id=case.order_id, exclude_case_id=case.pk),
     )
     if not decision.allowed:
         raise _not_eligible(decision)

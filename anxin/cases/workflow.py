@@ -41,7 +41,7 @@ def _rule(code: str, text: str, key: str, unit: str) -> Any:
     return lambda case: f"{code}: {text} ({case.policy[key]} {unit})"
 
 
-DEADLINES = {
+DEADLINES: dict[str, list[Start]] = {
     S.MERCHANT_REVIEW: [
         Start("merchant_review", "approve", _hours("merchant_review_hours"),
               _rule("P-2/P-3", "merchant did not respond in time", "merchant_review_hours", "h")),

@@ -39,7 +39,7 @@ def _record(step: StepContext) -> object:
         merchant=step.subject,
         action=step.transition.action,
         from_status=step.from_state,
-        to_status=step.transition.target,
+        to_status=step.to_state,
         actor=step.actor.audit_label(),
         reason=step.reason,
         created_at=step.at,

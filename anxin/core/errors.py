@@ -63,7 +63,7 @@ class DomainError(Exception):
 
 class ValidationFailed(DomainError):
     status = 422
-    default_code = CoreErrorCode.INVALID
+    default_code: str = CoreErrorCode.INVALID
     default_message = _("Some fields are not valid.")
 
 
@@ -71,17 +71,17 @@ class NotFound(DomainError):
     """Missing *or* out of the actor's scope: the same answer for both, on purpose."""
 
     status = 404
-    default_code = CoreErrorCode.NOT_FOUND
+    default_code: str = CoreErrorCode.NOT_FOUND
     default_message = _("Not found.")
 
 
 class Forbidden(DomainError):
     status = 403
-    default_code = CoreErrorCode.FORBIDDEN
+    default_code: str = CoreErrorCode.FORBIDDEN
     default_message = _("You are not allowed to do this.")
 
 
 class Conflict(DomainError):
     status = 409
-    default_code = CoreErrorCode.CONFLICT
+    default_code: str = CoreErrorCode.CONFLICT
     default_message = _("The request conflicts with the current state.")

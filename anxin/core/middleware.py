@@ -18,7 +18,9 @@ class BodySizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit = settings.ANXIN_MAX_BODY_BYTES
+        # File uploads (evidence photos) stream to disk and get their own, larger limit.
+        upload = request.path.endswith("/evidence")
+        limit = settings.ANXIN_MAX_UPLOAD_BYTES if upload else settings.ANXIN_MAX_BODY_BYTES
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

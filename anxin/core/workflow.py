@@ -29,27 +29,27 @@ Guard = Callable[[Any, Actor], "str | Promise | None"]
 
 
 class TransitionNotAllowed(Conflict):
-    default_code = CoreErrorCode.TRANSITION_NOT_ALLOWED
+    default_code: str = CoreErrorCode.TRANSITION_NOT_ALLOWED
     default_message = _("This action is not possible in the current state.")
 
 
 class UnknownAction(DomainError):
     status = 400
-    default_code = CoreErrorCode.ACTION_UNKNOWN
+    default_code: str = CoreErrorCode.ACTION_UNKNOWN
     default_message = _("Unknown action.")
 
 
 class ActionForbidden(Forbidden):
-    default_code = CoreErrorCode.ACTION_FORBIDDEN
+    default_code: str = CoreErrorCode.ACTION_FORBIDDEN
     default_message = _("Your role may not take this action.")
 
 
 class GuardFailed(Conflict):
-    default_code = CoreErrorCode.GUARD_FAILED
+    default_code: str = CoreErrorCode.GUARD_FAILED
 
 
 class SubjectBusy(Conflict):
-    default_code = CoreErrorCode.SUBJECT_BUSY
+    default_code: str = CoreErrorCode.SUBJECT_BUSY
     default_message = _("Someone else is changing this right now; try again.")
 
 
@@ -205,7 +205,9 @@ class Workflow:
         lines = ["stateDiagram-v2"]
         for t in self.transitions:
             roles = ", ".join(sorted(t.roles))
-            branches = [(None, t.target)] if isinstance(t.target, str) else list(t.target.items())
+            branches: list[tuple[str | None, str]] = (
+                [(None, t.target)] if isinstance(t.target, str) else list(t.target.items())
+            )
             for s in sorted(t.sources):
                 for branch, target in branches:
                     label = t.action if branch in (None, ANY) else f"{t.action} [{branch}]"

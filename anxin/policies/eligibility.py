@@ -9,6 +9,7 @@ No ``if`` about a category or a merchant lives anywhere else.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -18,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from anxin.catalog.choices import ConfirmationKind
+from anxin.catalog.choices import ConfirmationKind, TenderMethod
 from anxin.core.money import allocate, round_money
 
 from .choices import Fault, FreightPayer
@@ -285,24 +286,42 @@ def _unit_shares(line: Any, currency: str) -> list[Decimal]:
     return allocate(line.paid_amount, [1] * line.quantity, currency)
 
 
-def _threshold_adjustment(line: Any, quantity: int) -> tuple[Decimal, Note | None]:
-    """多退少补 (art. 17): if keeping the rest no longer reaches a 满减 threshold, the discount
-    given for it is taken back from the refund."""
+Claims = Mapping[int, tuple[int, Decimal]]
+
+
+def _promotion_adjustment(line: Any, quantity: int, claims: Claims) -> tuple[Decimal, Note | None]:
+    """多退少补 (art. 17): if what the consumer keeps no longer reaches a 满减 threshold (or no
+    longer completes a bundle), they pay list price for what they keep. The refund of this request
+    is then what is due in total for the promotion's returned goods, less what earlier requests of
+    the same promotion already got back; the difference to the plain paid share is returned here
+    as a deduction."""
     for promo in line.order.promotions or []:
-        if promo.get("kind") != "threshold" or line.external_id not in promo.get("lines", []):
+        if promo.get("kind") not in ("threshold", "bundle"):
             continue
-        threshold, reduction = Decimal(promo["threshold"]), Decimal(promo["reduction"])
+        if line.external_id not in promo.get("lines", []):
+            continue
         members = [ln for ln in line.order.lines.all() if ln.external_id in promo["lines"]]
         list_total = sum((ln.unit_price * ln.quantity for ln in members), Decimal(0))
-        kept = list_total - line.unit_price * quantity
-        if list_total >= threshold > kept:
-            proportional = round_money(reduction * line.unit_price * quantity / list_total)
-            taken_back = reduction - proportional
-            note = Note(
-                "amount.threshold",
-                {"threshold": threshold, "reduction": reduction, "amount": taken_back},
-            )
-            return taken_back, note
+        paid_total = sum((ln.paid_amount for ln in members), Decimal(0))
+        reduction = Decimal(promo["reduction"])
+        threshold = list_total if promo["kind"] == "bundle" else Decimal(promo["threshold"])
+        returned_list = line.unit_price * quantity
+        earlier = Decimal(0)
+        for member in members:
+            claimed_units, claimed_amount = claims.get(member.pk, (0, Decimal(0)))
+            returned_list += member.unit_price * claimed_units
+            earlier += claimed_amount
+        kept = list_total - returned_list
+        if not list_total >= threshold > kept:
+            continue
+        shares = _unit_shares(line, line.order.currency)
+        claimed_here = claims.get(line.pk, (0, Decimal(0)))[0]
+        plain = sum(shares[claimed_here : claimed_here + quantity], Decimal(0))
+        due = max(paid_total - kept - earlier, Decimal(0))
+        deduction = max(plain - due, Decimal(0))
+        if deduction:
+            params = {"threshold": threshold, "reduction": reduction, "amount": deduction}
+            return deduction, Note("amount.threshold", params)
     return Decimal(0), None
 
 
@@ -315,11 +334,16 @@ def eligibility(
     at: datetime,
     claimed_quantity: int = 0,
     keep_gifts: bool = False,
+    claims: Claims | None = None,
 ) -> Decision:
     """Decide what ``quantity`` units of ``line`` may get for ``reason`` at time ``at``.
 
-    ``claimed_quantity`` is how many units already have an active or completed request.
+    ``claimed_quantity`` is how many units of this line already have an active or completed
+    request; ``claims`` maps every line of the order to (units claimed, amount claimed), for
+    promotions that span lines.
     """
+    claims = dict(claims or {})
+    claims.setdefault(line.pk, (claimed_quantity, Decimal(0)))
     order = line.order
     currency = order.currency
     policy = policy_resolve(merchant_id=order.merchant_id, category=line.sku.category)
@@ -348,12 +372,16 @@ def eligibility(
                 {"quantity": quantity_for_amount, "total": line.quantity, "amount": amount},
             )
         )
-        adjustment, threshold_note = _threshold_adjustment(line, quantity_for_amount)
+        adjustment, threshold_note = _promotion_adjustment(line, quantity_for_amount, claims)
         if threshold_note is not None:
             amount -= adjustment
             notes.append(threshold_note)
         for gift in line.gifts.all():
-            value = round_money(gift.gift_value * quantity_for_amount / line.quantity, currency)
+            # per-unit shares of the declared value, so partial returns add up exactly
+            gift_shares = allocate(gift.gift_value, [1] * line.quantity, currency)
+            value = sum(
+                gift_shares[claimed_quantity : claimed_quantity + quantity_for_amount], Decimal(0)
+            )
             if keep_gifts:
                 amount -= value
                 notes.append(Note("amount.gift_kept", {"name": gift.product_name, "value": value}))
@@ -368,7 +396,8 @@ def eligibility(
     tenders = _tender_split(order, amount, currency)
     for share in tenders:
         if share.in_kind and share.amount:
-            notes.append(Note("amount.in_kind", {"amount": share.amount, "method": share.method}))
+            method = dict(TenderMethod.choices).get(share.method, share.method)
+            notes.append(Note("amount.in_kind", {"amount": share.amount, "method": method}))
     freight = _freight_payer(request_type, reason)
     if freight == FreightPayer.CONSUMER:
         notes.append(Note("freight.consumer"))

@@ -54,12 +54,12 @@ def policy_resolve(*, merchant_id: int | None, category: Any) -> ResolvedPolicy:
     while node is not None:
         chain.append(node.pk)
         node = node.parent
-    rows = {
-        (p.scope, p.category_id or p.merchant_id): p
-        for p in Policy.objects.filter(scope="platform")
-        | Policy.objects.filter(scope="category", category_id__in=chain)
-        | Policy.objects.filter(scope="merchant", merchant_id=merchant_id)
-    }
+    query = Policy.objects.filter(scope="platform") | Policy.objects.filter(
+        scope="category", category_id__in=chain
+    )
+    if merchant_id is not None:
+        query = query | Policy.objects.filter(scope="merchant", merchant_id=merchant_id)
+    rows = {(p.scope, p.category_id or p.merchant_id): p for p in query}
     layers = [rows.get(("platform", None))]
     layers += [rows.get(("category", pk)) for pk in reversed(chain)]
     values: dict[str, Any] = {}
@@ -82,6 +82,12 @@ def policy_resolve(*, merchant_id: int | None, category: Any) -> ResolvedPolicy:
                 values[field], sources[field] = value, merchant_row.code
         if merchant_row.intact_conditions_zh or merchant_row.intact_conditions_en:
             intact = (merchant_row.intact_conditions_zh, merchant_row.intact_conditions_en)
+    for field, (floor, ceiling) in LEGAL_LIMITS.items():
+        # No layer may cross the law, whatever its row says.
+        if floor is not None and values.get(field, floor) < floor:
+            values[field], sources[field] = floor, "legal floor"
+        if ceiling is not None and values.get(field, ceiling) > ceiling:
+            values[field], sources[field] = ceiling, "legal ceiling"
     missing = set(POLICY_FIELDS) - set(values)
     if missing:
         raise LookupError(f"the platform policy row lacks {sorted(missing)}")

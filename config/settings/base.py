@@ -154,6 +154,8 @@ MEDIA_URL = "media/"
 # API bodies above this are refused with 413 before anything reads them.
 ANXIN_MAX_BODY_BYTES = int(env("ANXIN_MAX_BODY_BYTES", str(2 * 1024 * 1024)) or 0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ANXIN_MAX_BODY_BYTES
+# Evidence uploads: a 10 MB photo plus multipart overhead; files above 2.5 MB go to a temp file.
+ANXIN_MAX_UPLOAD_BYTES = int(env("ANXIN_MAX_UPLOAD_BYTES", str(11 * 1024 * 1024)) or 0)
 
 # --- personal data encryption ---------------------------------------------------------------------
 # Comma-separated Fernet keys; the first encrypts, all decrypt (rotation: prepend a new key, run

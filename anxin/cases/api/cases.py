@@ -1,11 +1,11 @@
 """/api/v1/cases, /orders/{ref}/eligibility, /refunds: parse → one service or selector → render."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from ninja import File, Query, Router, Schema, Status
+from ninja import Body, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -93,7 +93,7 @@ def case_get(request: HttpRequest, number: str) -> Any:
 )
 @idempotent(CaseDetailOut)
 def case_action(
-    request: HttpRequest, number: str, action: str, payload: dict[str, Any]
+    request: HttpRequest, number: str, action: str, payload: Body[dict[str, Any]]
 ) -> Status[Any]:
     actor = actor_of(request)
     case = selectors.case_get_for(actor=actor, number=number)
@@ -105,7 +105,7 @@ def case_action(
 def evidence_add(request: HttpRequest, number: str, file: File[UploadedFile]) -> Status[Any]:
     actor = actor_of(request)
     case = selectors.case_get_for(actor=actor, number=number)
-    return Status(201, services.evidence_add(actor=actor, case=case, stream=file.file))
+    return Status(201, services.evidence_add(actor=actor, case=case, stream=cast(BinaryIO, file)))
 
 
 @router.get("/cases/{number}/label.pdf", summary="The return label (PDF)")
