@@ -27,7 +27,7 @@ run: install
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_data --orders $(ORDERS) --if-empty
-	$(BIN)/python manage.py runserver $(HOST)
+	ANXIN_EMBEDDED_SWEEPER=1 $(BIN)/python manage.py runserver $(HOST)
 
 serve: install
 	$(BIN)/python manage.py runserver $(HOST)

@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from anxin.cases.api.addresses import router as addresses_router
 from anxin.cases.api.cases import router as cases_router
 from anxin.cases.api.webhooks import router as webhooks_router
 from anxin.catalog.api.orders import router as orders_router
@@ -22,4 +23,5 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", orders_router)
 api.add_router("", cases_router)
+api.add_router("", addresses_router)
 api.add_router("/webhooks", webhooks_router)

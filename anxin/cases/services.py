@@ -332,6 +332,8 @@ def return_address_create(
     """Add a warehouse to a merchant's address book (the first one becomes the default)."""
     if not (actor.platform or merchant_id in actor.merchant_ids):
         raise NotFound()
+    if actor.workflow_role not in (Role.MERCHANT_STAFF, Role.MERCHANT_ADMIN, Role.ADMIN):
+        raise Forbidden()
     existing = ReturnAddress.objects.select_for_update().filter(merchant_id=merchant_id)
     first = not existing.exists()
     if is_default and not first:

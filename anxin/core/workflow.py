@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from . import clock, deadlines
+from . import calendars, clock, deadlines
 from .actors import Actor
 from .audit import audit_record
 from .dispatch import on_commit
@@ -257,7 +257,7 @@ def _arm(
             subject_id=obj.pk,
             kind=start.kind,
             action=start.action,
-            due_at=now + delay,
+            due_at=calendars.due_at(start.calendar, now, delay),
             rule=start.rule_for(obj),
             calendar=start.calendar,
             cancel_on_transition=start.cancel_on_transition,

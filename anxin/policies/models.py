@@ -135,3 +135,27 @@ class Reason(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class CalendarDay(models.Model):
+    """A public holiday or a make-up working day (调休) of the business-hours calendar.
+    Seeded for 2025–2027 from ``policies/holidays.py``; administrators add each year's official
+    arrangement when the State Council publishes it (2027's seed rows are provisional)."""
+
+    HOLIDAY, WORKDAY = "holiday", "workday"
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=[(HOLIDAY, _("public holiday")), (WORKDAY, _("make-up working day"))]
+    )
+    name_zh = models.CharField(_("name (Chinese)"), max_length=40)
+    name_en = models.CharField(_("name (English)"), max_length=60)
+    provisional = models.BooleanField(_("provisional"), default=False)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.kind}"

@@ -171,6 +171,11 @@ ANXIN_DEFAULT_CURRENCY = "CNY"
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "sweep-deadlines": {"task": "anxin.core.deadline_sweep", "schedule": 2.0},
+}
+# The embedded shape (make run) sweeps deadlines in a thread of the development server.
+ANXIN_EMBEDDED_SWEEPER = env_bool("ANXIN_EMBEDDED_SWEEPER", False)
 
 LOGGING = {
     "version": 1,

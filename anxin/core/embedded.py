@@ -1,0 +1,35 @@
+"""The embedded shape: a sweeper thread inside the development server (``make run``)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+_started = threading.Event()
+
+
+def serving_process() -> bool:
+    """True in the process that serves requests (runserver's reloader child, or --noreload)."""
+    if "runserver" not in sys.argv:
+        return False
+    return os.environ.get("RUN_MAIN") == "true" or "--noreload" in sys.argv
+
+
+def embedded_sweeper_start() -> threading.Thread | None:
+    """Start the sweeper loop in a daemon thread once, when the embedded shape asks for it."""
+    if not settings.ANXIN_EMBEDDED_SWEEPER or not serving_process() or _started.is_set():
+        return None
+    from .sweeper import run_forever
+
+    _started.set()
+    thread = threading.Thread(
+        target=run_forever, kwargs={"interval": 1.0}, name="anxin-sweeper", daemon=True
+    )
+    thread.start()
+    logger.info("embedded deadline sweeper started")
+    return thread

@@ -1,0 +1,15 @@
+"""Celery tasks of the core: the deadline sweep (scheduled by beat when REDIS_URL is set)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .sweeper import sweep_until_idle
+
+
+@shared_task(name="anxin.core.deadline_sweep")
+def deadline_sweep_task(batch_size: int = 500) -> dict[str, int]:
+    """Fire every due deadline this worker can claim; safe on any number of workers at once."""
+    result = sweep_until_idle(batch_size=batch_size)
+    return {"fired": result.fired, "noop": result.noop, "busy": result.busy,
+            "retried": result.retried, "failed": result.failed}
