@@ -15,7 +15,10 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        explicit = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+        # A language cookie, or an API client's Accept-Language, is an explicit choice.
+        explicit = settings.LANGUAGE_COOKIE_NAME in request.COOKIES or (
+            request.path.startswith("/api/") and "HTTP_ACCEPT_LANGUAGE" in request.META
+        )
         if user is not None and user.is_authenticated and not explicit:
             language = getattr(user, "language", "")
             if language:

@@ -19,7 +19,7 @@ from anxin.catalog.models import OrderLine
 from anxin.core import clock
 from anxin.core.actors import SYSTEM, Actor, Role
 from anxin.core.audit import audit_record
-from anxin.core.errors import Forbidden, NotFound, ValidationFailed
+from anxin.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from anxin.core.sequences import number_next
 from anxin.core.validation import localized_field_errors
 from anxin.core.workflow import StepContext, TransitionResult, arm_state_deadlines, transition
@@ -408,3 +408,14 @@ def tracking_event_apply(*, event: TrackingEvent) -> str:
         record.outcome = outcome
         record.save(update_fields=["outcome"])
     return outcome
+
+
+LABEL_STATES = frozenset({CaseStatus.AWAITING_RETURN_SHIPMENT, CaseStatus.RETURN_IN_TRANSIT})
+
+
+def label_check(case: Case) -> None:
+    """A return label exists once a return is approved, and while the parcel is on its way."""
+    if case.type == CaseType.REFUND_ONLY or case.status not in LABEL_STATES:
+        raise Conflict(
+            _("A return label is available once the return is approved."), code="case.no_label"
+        )

@@ -11,5 +11,10 @@ from .sweeper import sweep_until_idle
 def deadline_sweep_task(batch_size: int = 500) -> dict[str, int]:
     """Fire every due deadline this worker can claim; safe on any number of workers at once."""
     result = sweep_until_idle(batch_size=batch_size)
-    return {"fired": result.fired, "noop": result.noop, "busy": result.busy,
-            "retried": result.retried, "failed": result.failed}
+    return {
+        "fired": result.fired,
+        "noop": result.noop,
+        "busy": result.busy,
+        "retried": result.retried,
+        "failed": result.failed,
+    }

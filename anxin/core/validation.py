@@ -48,7 +48,7 @@ def _messages() -> dict[str, str]:
 
 def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = list(loc)
-    if parts and parts[0] in {"body", "query", "path", "header", "form", "cookie"}:
+    if parts and parts[0] in {"body", "query", "path", "header", "form", "cookie", "file"}:
         parts = parts[1:]
         # ninja names the whole body after the view argument ("payload"); drop it
         if parts and isinstance(parts[0], str) and parts[0] in {"payload", "data", "body"}:

@@ -4,13 +4,14 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 from pydantic import Field, StringConstraints
 
 from anxin.accounts.api.auth import API_AUTH, actor_of
 from anxin.catalog.models import Merchant
 from anxin.core.crypto import mask_phone
-from anxin.core.errors import NotFound
+from anxin.core.errors import NotFound, ValidationFailed
 
 from .. import services
 from ..models import ReturnAddress
@@ -23,9 +24,15 @@ class AddressIn(Schema):
         default=None, description="Merchant code; needed only with platform credentials"
     )
     label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=32,
-                                            pattern=r"^[0-9+\-\s()]+$")]
+    contact_name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)
+    ]
+    phone: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=5, max_length=32, pattern=r"^[0-9+\-\s()]+$"
+        ),
+    ]
     address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=300)]
     is_default: bool = False
 
@@ -51,7 +58,9 @@ class AddressOut(Schema):
 @router.get("/return-addresses", response=list[AddressOut], summary="The return address book")
 def address_list(request: HttpRequest) -> Any:
     actor = actor_of(request)
-    addresses = ReturnAddress.objects.select_related("merchant").order_by("merchant_id", "-is_default", "pk")
+    addresses = ReturnAddress.objects.select_related("merchant").order_by(
+        "merchant_id", "-is_default", "pk"
+    )
     if not actor.platform:
         addresses = addresses.filter(merchant_id__in=actor.merchant_ids)
     return list(addresses[:500])
@@ -68,10 +77,14 @@ def address_create(request: HttpRequest, payload: AddressIn) -> Status[Any]:
     elif len(actor.merchant_ids) == 1:
         merchant_id = next(iter(actor.merchant_ids))
     else:
-        raise NotFound()
+        raise ValidationFailed(fields={"merchant": _("Name the merchant (its code).")})
     address = services.return_address_create(
-        actor=actor, merchant_id=merchant_id, label=payload.label,
-        contact_name=payload.contact_name, phone=payload.phone, address=payload.address,
+        actor=actor,
+        merchant_id=merchant_id,
+        label=payload.label,
+        contact_name=payload.contact_name,
+        phone=payload.phone,
+        address=payload.address,
         is_default=payload.is_default,
     )
     return Status(201, address)

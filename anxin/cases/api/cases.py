@@ -112,6 +112,7 @@ def evidence_add(request: HttpRequest, number: str, file: File[UploadedFile]) ->
 def case_label(request: HttpRequest, number: str) -> HttpResponse:
     actor = actor_of(request)
     case = selectors.case_get_for(actor=actor, number=number)
+    services.label_check(case)
     language = "zh-hans" if (translation.get_language() or "").startswith("zh") else "en"
     address = case.return_address or {}
     label = ReturnLabel(

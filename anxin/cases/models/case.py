@@ -177,7 +177,7 @@ class InboundEvent(models.Model):
     """A webhook event already processed (carrier tracking…), so a replay changes nothing."""
 
     source = models.CharField(_("source"), max_length=40)
-    event_key = models.CharField(_("event key"), max_length=100)
+    event_key = models.CharField(_("event key"), max_length=128)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     outcome = models.CharField(_("outcome"), max_length=200, blank=True)
 

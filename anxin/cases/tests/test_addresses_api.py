@@ -6,8 +6,12 @@ from conftest import ApiClient
 
 pytestmark = pytest.mark.django_db
 
-WAREHOUSE = {"label": "华东仓", "contact_name": "王仓管", "phone": "021-5555 0000",
-             "address": "上海市青浦区华新镇华志路1号"}
+WAREHOUSE = {
+    "label": "华东仓",
+    "contact_name": "王仓管",
+    "phone": "021-5555 0000",
+    "address": "上海市青浦区华新镇华志路1号",
+}
 
 
 def test_a_merchant_keeps_its_own_address_book():

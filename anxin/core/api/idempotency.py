@@ -75,9 +75,10 @@ def idempotent(schema: type[BaseModel]) -> Callable[[Callable[..., Any]], Callab
                     return response
                 result: Status[Any] = func(request, *args, **kwargs)
                 status = result.status_code
-                body = schema.model_validate(result.value, from_attributes=True).model_dump(
-                    mode="json"
-                )
+                context = {"request": request, "response_status": status}
+                body = schema.model_validate(
+                    result.value, from_attributes=True, context=context
+                ).model_dump(mode="json")
                 record.status_code, record.response = status, body
                 record.save(update_fields=["status_code", "response"])
             return JsonResponse(body, status=status, safe=False)

@@ -32,7 +32,11 @@ def warned_and_due(db):
 def test_the_celery_task_sweeps(warned_and_due):
     # eager in the embedded shape; beat schedules it every 2 s when REDIS_URL is set
     assert deadline_sweep_task.delay().get() == {
-        "fired": 1, "noop": 0, "busy": 0, "retried": 0, "failed": 0,
+        "fired": 1,
+        "noop": 0,
+        "busy": 0,
+        "retried": 0,
+        "failed": 0,
     }
     assert Merchant.objects.get(pk=warned_and_due.pk).status == "restricted"
     assert settings.CELERY_BEAT_SCHEDULE["sweep-deadlines"]["task"] == deadline_sweep_task.name
