@@ -7,6 +7,7 @@ from anxin.cases.api.cases import router as cases_router
 from anxin.cases.api.webhooks import router as webhooks_router
 from anxin.catalog.api.orders import router as orders_router
 from anxin.core.api.errors import install_error_handlers
+from anxin.notifications.api.routes import router as notifications_router
 
 api = NinjaAPI(
     title="Anxin API",
@@ -24,4 +25,5 @@ install_error_handlers(api)
 api.add_router("", orders_router)
 api.add_router("", cases_router)
 api.add_router("", addresses_router)
+api.add_router("", notifications_router)
 api.add_router("/webhooks", webhooks_router)

@@ -30,6 +30,11 @@ class ActionIn(_In):
     """Every action accepts a reason; some need more (see the per-action classes)."""
 
     reason: Reason = ""
+    version: int | None = Field(
+        default=None,
+        ge=0,
+        description="The case version the caller saw; if it moved on, the action is refused (409)",
+    )
 
 
 class ApproveIn(ActionIn):

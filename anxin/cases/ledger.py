@@ -30,6 +30,7 @@ from anxin.core.workflow import (
     StepContext,
     TransitionNotAllowed,
     Workflow,
+    arm_state_deadlines,
     register,
     row,
     transition,
@@ -75,6 +76,7 @@ REFUND_TRANSITIONS = [
     row("succeed", [RefundStatus.PENDING], RefundStatus.SUCCEEDED, [Role.SYSTEM]),
     row("fail",    [RefundStatus.PENDING], RefundStatus.FAILED,    [Role.SYSTEM]),
     row("retry",   [RefundStatus.FAILED],  RefundStatus.PENDING,   [Role.SYSTEM, Role.AGENT, Role.ADMIN]),
+    row("recheck", [RefundStatus.PENDING], RefundStatus.PENDING,   [Role.SYSTEM]),
 ]  # fmt: skip
 
 REFUND_WORKFLOW = register(
@@ -83,11 +85,21 @@ REFUND_WORKFLOW = register(
         transitions=REFUND_TRANSITIONS,
         tenant_of=lambda refund: refund.merchant_id,
         state_deadlines={
+            # A refund whose provider answer was lost (crash, timeout) is asked again; the call
+            # is idempotent by refund id, so asking twice never pays twice.
+            RefundStatus.PENDING: [
+                Start(
+                    "refund_reconcile",
+                    "recheck",
+                    timedelta(minutes=10),
+                    "L-2: confirm a pending refund",
+                )
+            ],
             RefundStatus.FAILED: [
                 Start("refund_retry", "retry", _retry_after, "L-1: retry a failed refund")
-            ]
+            ],
         },
-        effects={"succeed": _settle, "fail": _failed, "retry": _retry},
+        effects={"succeed": _settle, "fail": _failed, "retry": _retry, "recheck": _retry},
     )
 )
 
@@ -138,7 +150,9 @@ def refund_issue(
     """
     at = at or clock.now()
     with transaction.atomic():
-        line = OrderLine.objects.select_for_update().select_related("order").get(pk=line_id)
+        line = (
+            OrderLine.objects.select_for_update(no_key=True).select_related("order").get(pk=line_id)
+        )
         existing = Refund.objects.filter(key=key).first()
         if existing is not None:
             if existing.amount != amount or existing.line_id != line_id:
@@ -183,6 +197,7 @@ def refund_issue(
             subject_id=refund.pk,
             data={"key": key, "amount": str(amount), "line": line.pk, "already": str(already)},
         )
+        arm_state_deadlines(REFUND_WORKFLOW, refund, at=at)
         on_commit(refund_execute, refund_id=refund.pk)
     return refund
 

@@ -23,6 +23,7 @@ from anxin.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from anxin.core.sequences import number_next
 from anxin.core.validation import localized_field_errors
 from anxin.core.workflow import StepContext, TransitionResult, arm_state_deadlines, transition
+from anxin.notifications.services import case_opened_notify, case_transition_notify
 from anxin.policies.eligibility import Decision, eligibility
 
 from .choices import CaseStatus, CaseType
@@ -75,7 +76,7 @@ def case_open(*, actor: Actor, data: CaseOpenIn) -> Case:
             keep_gifts=data.keep_gifts,
         )
         # The line lock serialises concurrent requests for the same units.
-        OrderLine.objects.select_for_update().filter(pk=line.pk).exists()
+        OrderLine.objects.select_for_update(no_key=True).filter(pk=line.pk).exists()
         now = clock.now()
         decision = eligibility(
             line=line_for_eligibility(line.pk),
@@ -129,12 +130,13 @@ def case_open(*, actor: Actor, data: CaseOpenIn) -> Case:
             data={"number": case.number, "type": case.type, "amount": str(case.refund_amount)},
         )
         arm_state_deadlines(CASE_WORKFLOW, case, at=now)
+        case_opened_notify(case=case)
     return case
 
 
 def case_event_record(step: StepContext) -> CaseEvent:
     """The timeline row of a transition (called by the engine)."""
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=step.subject,
         action=step.transition.action,
         from_status=step.from_state,
@@ -145,6 +147,8 @@ def case_event_record(step: StepContext) -> CaseEvent:
         data=step.data,
         created_at=step.at,
     )
+    case_transition_notify(step=step)  # outbox rows commit with the transition
+    return event
 
 
 def _parse(action: str, payload: dict[str, Any]) -> ActionIn:
@@ -176,9 +180,15 @@ def case_act(
                     )
                 }
             )
-    data = parsed.model_dump(exclude={"reason"}, exclude_none=True)
+    data = parsed.model_dump(exclude={"reason", "version"}, exclude_none=True)
     return transition(
-        CASE_WORKFLOW, subject=case, action=action, actor=actor, reason=parsed.reason, data=data
+        CASE_WORKFLOW,
+        subject=case,
+        action=action,
+        actor=actor,
+        reason=parsed.reason,
+        data=data,
+        expected_version=parsed.version,
     )
 
 
@@ -287,7 +297,7 @@ def evidence_add(*, actor: Actor, case: Case, stream: BinaryIO | bytes) -> Evide
         raise Forbidden()
     clean = image_clean(stream)
     with transaction.atomic():
-        Case.objects.select_for_update().filter(pk=case.pk).exists()
+        Case.objects.select_for_update(no_key=True).filter(pk=case.pk).exists()
         if Evidence.objects.filter(case=case).count() >= EVIDENCE_PER_CASE:
             raise ValidationFailed(
                 _("A case can have at most %(n)s photos.") % {"n": EVIDENCE_PER_CASE},
@@ -334,7 +344,7 @@ def return_address_create(
         raise NotFound()
     if actor.workflow_role not in (Role.MERCHANT_STAFF, Role.MERCHANT_ADMIN, Role.ADMIN):
         raise Forbidden()
-    existing = ReturnAddress.objects.select_for_update().filter(merchant_id=merchant_id)
+    existing = ReturnAddress.objects.select_for_update(no_key=True).filter(merchant_id=merchant_id)
     first = not existing.exists()
     if is_default and not first:
         existing.filter(is_default=True).update(is_default=False)

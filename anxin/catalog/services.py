@@ -257,7 +257,7 @@ def order_upsert(*, actor: Actor, data: OrderIn) -> UpsertResult:
         raise ValidationFailed(fields=errors)
     digest = _content_hash(data)
     order = (
-        Order.objects.select_for_update()
+        Order.objects.select_for_update(no_key=True)
         .filter(merchant=merchant, external_id=data.external_id)
         .first()
     )
@@ -351,7 +351,7 @@ def delivery_record(*, actor: Actor, order: Order, data: DeliveryIn) -> Delivery
     ``signed_at`` is how the no-reason window starts."""
     if not can_write_orders(actor):
         raise Forbidden()
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    order = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
     errors: FieldErrors = {}
     lines = _check_delivery(order, data, errors)
     if errors:

@@ -57,14 +57,14 @@ def entry_hash(
 
 
 def _lock_head(tenant: str) -> AuditChainHead:
-    head = AuditChainHead.objects.select_for_update().filter(tenant=tenant).first()
+    head = AuditChainHead.objects.select_for_update(no_key=True).filter(tenant=tenant).first()
     if head is not None:
         return head
     try:
         with transaction.atomic():
             return AuditChainHead.objects.create(tenant=tenant, seq=0, hash=GENESIS)
     except IntegrityError:
-        return AuditChainHead.objects.select_for_update().get(tenant=tenant)
+        return AuditChainHead.objects.select_for_update(no_key=True).get(tenant=tenant)
 
 
 def audit_record(

@@ -6,11 +6,14 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Callable
 
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
 _started = threading.Event()
+# Periodic jobs other apps add to the embedded loop (registered in their AppConfig.ready).
+EMBEDDED_JOBS: list[Callable[[], object]] = []
 
 
 def serving_process() -> bool:
@@ -28,7 +31,10 @@ def embedded_sweeper_start() -> threading.Thread | None:
 
     _started.set()
     thread = threading.Thread(
-        target=run_forever, kwargs={"interval": 1.0}, name="anxin-sweeper", daemon=True
+        target=run_forever,
+        kwargs={"interval": 1.0, "also": EMBEDDED_JOBS},
+        name="anxin-sweeper",
+        daemon=True,
     )
     thread.start()
     logger.info("embedded deadline sweeper started")

@@ -17,13 +17,19 @@ def number_next(*, prefix: str, day: date | None = None, width: int = 6) -> str:
     """
     day = day or clock.localnow().date()
     with transaction.atomic():
-        seq = NumberSequence.objects.select_for_update().filter(prefix=prefix, day=day).first()
+        seq = (
+            NumberSequence.objects.select_for_update(no_key=True)
+            .filter(prefix=prefix, day=day)
+            .first()
+        )
         if seq is None:
             try:
                 with transaction.atomic():
                     seq = NumberSequence.objects.create(prefix=prefix, day=day, last=0)
             except IntegrityError:
-                seq = NumberSequence.objects.select_for_update().get(prefix=prefix, day=day)
+                seq = NumberSequence.objects.select_for_update(no_key=True).get(
+                    prefix=prefix, day=day
+                )
         seq.last += 1
         seq.save(update_fields=["last"])
     return f"{prefix}{day:%Y%m%d}{seq.last:0{width}d}"

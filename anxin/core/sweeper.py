@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -100,27 +101,36 @@ def deadline_sweep(*, batch_size: int = 200, now: datetime | None = None) -> Swe
     return result
 
 
-def sweep_until_idle(*, batch_size: int = 200, now: datetime | None = None) -> SweepResult:
-    """Sweep batch after batch until nothing due is left that this sweeper could claim."""
+def sweep_until_idle(
+    *, batch_size: int = 200, now: datetime | None = None, stop: threading.Event | None = None
+) -> SweepResult:
+    """Sweep batch after batch until nothing due is left that this sweeper could claim (or a
+    stop is asked for: checked between batches, so a backlog never delays a shutdown)."""
     total = SweepResult()
-    while True:
+    while stop is None or not stop.is_set():
         step = deadline_sweep(batch_size=batch_size, now=now)
         for name in ("fired", "noop", "busy", "failed", "retried"):
             setattr(total, name, getattr(total, name) + getattr(step, name))
         total.outcomes.extend(step.outcomes)
         if step.claimed - step.busy == 0:
             return total
+    return total
 
 
 def run_forever(
-    *, interval: float = 1.0, batch_size: int = 200, stop: threading.Event | None = None
+    *,
+    interval: float = 1.0,
+    batch_size: int = 200,
+    stop: threading.Event | None = None,
+    also: Sequence[Callable[[], object]] = (),
 ) -> None:
-    """The sweeper loop used by ``manage.py run_sweeper`` and the embedded thread."""
+    """The sweeper loop used by ``manage.py run_sweeper`` and the embedded thread; ``also`` are
+    other periodic jobs of the embedded shape (e.g. delivering the outbox)."""
     stop = stop or threading.Event()
     while not stop.is_set():
         close_old_connections()
         try:
-            step = sweep_until_idle(batch_size=batch_size)
+            step = sweep_until_idle(batch_size=batch_size, stop=stop)
             if step.claimed:
                 logger.info(
                     "sweep: fired=%s noop=%s busy=%s retried=%s failed=%s",
@@ -132,5 +142,10 @@ def run_forever(
                 )
         except Exception:
             logger.exception("sweep failed; retrying after %ss", interval)
+        for job in also:
+            try:
+                job()
+            except Exception:
+                logger.exception("periodic job %s failed", getattr(job, "__name__", job))
         stop.wait(interval)
     close_old_connections()

@@ -237,7 +237,11 @@ def registered_workflows() -> dict[str, Workflow]:
 def _lock(workflow: Workflow, subject: Any, skip_locked: bool) -> Any:
     model = workflow.model
     pk = subject.pk if isinstance(subject, models.Model) else subject
-    found = model._default_manager.select_for_update(skip_locked=skip_locked).filter(pk=pk).first()
+    found = (
+        model._default_manager.select_for_update(skip_locked=skip_locked, no_key=True)
+        .filter(pk=pk)
+        .first()
+    )
     if found is None:
         if skip_locked and model._default_manager.filter(pk=pk).exists():
             raise SubjectBusy()

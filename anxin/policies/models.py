@@ -146,7 +146,9 @@ class CalendarDay(models.Model):
 
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(
-        _("kind"), max_length=8, choices=[(HOLIDAY, _("public holiday")), (WORKDAY, _("make-up working day"))]
+        _("kind"),
+        max_length=8,
+        choices=[(HOLIDAY, _("public holiday")), (WORKDAY, _("make-up working day"))],
     )
     name_zh = models.CharField(_("name (Chinese)"), max_length=40)
     name_en = models.CharField(_("name (English)"), max_length=60)

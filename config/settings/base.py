@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "anxin.catalog",
     "anxin.policies",
     "anxin.cases",
+    "anxin.notifications",
     "anxin.web",
 ]
 
@@ -173,6 +174,7 @@ CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "anxin.core.deadline_sweep", "schedule": 2.0},
+    "deliver-outbox": {"task": "anxin.notifications.outbox_deliver", "schedule": 5.0},
 }
 # The embedded shape (make run) sweeps deadlines in a thread of the development server.
 ANXIN_EMBEDDED_SWEEPER = env_bool("ANXIN_EMBEDDED_SWEEPER", False)

@@ -39,6 +39,7 @@ class DeadlineOut(Schema):
 class CaseOut(Schema):
     id: UUID = Field(validation_alias="public_id")
     number: str
+    version: int = Field(validation_alias="state_version")
     rma: str
     type: str
     status: str

@@ -152,6 +152,14 @@ CATALOG_ORDER_ROUTES = {
     ("POST", "/orders"),
     ("GET", "/orders/{ref}"),
     ("POST", "/orders/{ref}/deliveries"),
+    # Notifications and outgoing webhook endpoints: their role matrix is in
+    # anxin/notifications/tests/test_api.py.
+    ("GET", "/notifications"),
+    ("POST", "/notifications/{id}/read"),
+    ("GET", "/webhooks/endpoints"),
+    ("POST", "/webhooks/endpoints"),
+    ("GET", "/webhooks/deliveries"),
+    ("POST", "/webhooks/deliveries/{id}/redeliver"),
 }
 
 

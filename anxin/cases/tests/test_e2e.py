@@ -209,10 +209,35 @@ def test_a_rejected_request_is_revised_and_approved(world):
 
 def test_no_return_label_before_the_return_is_approved(world):
     consumer, merchant, order = world["consumer"], world["merchant"], world["order"]
-    number = consumer.post("/cases", {"order": order["id"], "line": "L1", "type": "return_refund",
-                                      "reason": "no_reason/changed_mind"}).json()["number"]
+    number = consumer.post(
+        "/cases",
+        {
+            "order": order["id"],
+            "line": "L1",
+            "type": "return_refund",
+            "reason": "no_reason/changed_mind",
+        },
+    ).json()["number"]
     early = consumer.client.get(f"/api/v1/cases/{number}/label.pdf")
     assert early.status_code == 409
     assert early.json()["error"]["code"] == "case.no_label"
     merchant.post(f"/cases/{number}/actions/approve", {})
     assert consumer.client.get(f"/api/v1/cases/{number}/label.pdf").status_code == 200
+
+
+def test_an_action_on_a_stale_view_is_refused(world):
+    consumer, merchant, order = world["consumer"], world["merchant"], world["order"]
+    case = consumer.post(
+        "/cases",
+        {
+            "order": order["id"],
+            "line": "L1",
+            "type": "return_refund",
+            "reason": "no_reason/changed_mind",
+        },
+    ).json()
+    # the merchant approves while the consumer still looks at version 0
+    merchant.post(f"/cases/{case['number']}/actions/approve", {})
+    stale = consumer.post(f"/cases/{case['number']}/actions/withdraw", {"version": case["version"]})
+    assert stale.status_code == 409
+    assert consumer.get(f"/cases/{case['number']}").json()["status"] == "awaiting_return_shipment"

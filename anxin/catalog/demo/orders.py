@@ -103,7 +103,9 @@ def placed_times(rng: random.Random, count: int, now: datetime) -> list[datetime
 def last_numbers(now: datetime) -> dict[date, int]:
     """The OD counters already handed out for the days the demo fills (locked until commit)."""
     since = timezone.localtime(now).date() - timedelta(days=DAYS + 1)
-    rows = NumberSequence.objects.select_for_update().filter(prefix=PREFIX, day__gte=since)
+    rows = NumberSequence.objects.select_for_update(no_key=True).filter(
+        prefix=PREFIX, day__gte=since
+    )
     return {row.day: row.last for row in rows}
 
 
