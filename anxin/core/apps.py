@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from .embedded import embedded_sweeper_start
+        from .audit import audit_chain_all
+        from .embedded import EMBEDDED_JOBS, embedded_sweeper_start
 
+        EMBEDDED_JOBS.append(audit_chain_all)
         embedded_sweeper_start()

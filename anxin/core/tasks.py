@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from .audit import audit_chain_all
 from .sweeper import sweep_until_idle
 
 
@@ -18,3 +19,9 @@ def deadline_sweep_task(batch_size: int = 500) -> dict[str, int]:
         "retried": result.retried,
         "failed": result.failed,
     }
+
+
+@shared_task(name="anxin.core.audit_chain")
+def audit_chain_task() -> int:
+    """Chain audit rows a crash left unchained (each is normally chained right after commit)."""
+    return audit_chain_all()

@@ -175,6 +175,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "anxin.core.deadline_sweep", "schedule": 2.0},
     "deliver-outbox": {"task": "anxin.notifications.outbox_deliver", "schedule": 5.0},
+    "chain-audit": {"task": "anxin.core.audit_chain", "schedule": 30.0},
 }
 # The embedded shape (make run) sweeps deadlines in a thread of the development server.
 ANXIN_EMBEDDED_SWEEPER = env_bool("ANXIN_EMBEDDED_SWEEPER", False)

@@ -10,15 +10,16 @@ class AuditEntry(models.Model):
     """
 
     tenant = models.CharField(_("tenant"), max_length=40)
-    seq = models.PositiveBigIntegerField(_("sequence"))
+    # Empty until the row is chained, right after its transaction commits (see core/audit.py).
+    seq = models.PositiveBigIntegerField(_("sequence"), null=True, blank=True)
     created_at = models.DateTimeField(_("time"))
     actor = models.CharField(_("actor"), max_length=64)
     action = models.CharField(_("action"), max_length=80)
     subject_type = models.CharField(_("subject type"), max_length=64, blank=True)
     subject_id = models.CharField(_("subject id"), max_length=64, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
-    prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
+    hash = models.CharField(_("hash"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("audit entry")
@@ -27,7 +28,14 @@ class AuditEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["tenant", "seq"], name="core_audit_tenant_seq_uniq")
         ]
-        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"]),
+            models.Index(
+                fields=["tenant", "id"],
+                name="core_audit_unchained",
+                condition=models.Q(seq__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.tenant}#{self.seq} {self.action}"

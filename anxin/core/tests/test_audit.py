@@ -5,14 +5,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from anxin.core.actors import SYSTEM
-from anxin.core.audit import audit_record, audit_verify
+from anxin.core.audit import audit_chain_all, audit_record, audit_verify
 from anxin.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
 
 def _chain(n=5, merchant_id=7):
-    return [
+    rows = [
         audit_record(
             actor=SYSTEM,
             action="test.step",
@@ -23,12 +23,15 @@ def _chain(n=5, merchant_id=7):
         )
         for i in range(n)
     ]
+    audit_chain_all()  # what the after-commit step does in production
+    return [AuditEntry.objects.get(pk=r.pk) for r in rows]
 
 
 def test_an_untouched_chain_verifies_across_tenants():
     _chain(merchant_id=1)
     _chain(merchant_id=2)
     audit_record(actor=SYSTEM, action="platform.thing")
+    audit_chain_all()
     assert list(audit_verify()) == []
     call_command("verify_audit")
 
@@ -87,3 +90,25 @@ def test_an_operator_command_is_named_in_the_audit_trail():
     operator = Actor(role=Role.ADMIN, platform=True, label="import_orders")
     entry = audit_record(actor=operator, action="test.import")
     assert entry.actor == "operator:import_orders"
+
+
+def test_rows_are_chained_after_commit_in_commit_order(django_capture_on_commit_callbacks):
+    # given two writes in one transaction
+    with django_capture_on_commit_callbacks(execute=True):
+        first = audit_record(actor=SYSTEM, action="a", merchant_id=3)
+        second = audit_record(actor=SYSTEM, action="b", merchant_id=3)
+        # then nothing is chained before the commit (no chain lock inside business transactions)
+        assert AuditEntry.objects.filter(seq__isnull=False).count() == 0
+    # and both are chained after it, in order
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.seq, second.seq) == (1, 2)
+    assert second.prev_hash == first.hash
+    assert list(audit_verify()) == []
+
+
+def test_unchained_rows_are_left_for_the_safety_net_and_not_reported_as_tampering():
+    audit_record(actor=SYSTEM, action="late", merchant_id=4)  # its commit hook never ran
+    assert list(audit_verify()) == []
+    assert audit_chain_all() == 1
+    assert list(audit_verify()) == []

@@ -242,7 +242,8 @@ def test_redelivering_m1s_dead_delivery(w, who, django_capture_on_commit_callbac
     assert (again.status, again.attempts, again.redelivery_of) == ("pending", 0, w.dead1)
     assert (again.endpoint, again.payload) == (w.endpoint1, w.dead1.payload)
     assert response.json()["redelivery_of"] == str(w.dead1.public_id)
-    assert len(callbacks) == 1  # delivery is queued for after the commit
+    # delivery (and the audit row's chaining) are queued for after the commit
+    assert len(callbacks) == 2
 
 
 def test_a_redelivery_is_idempotent_by_key_and_refused_while_pending(w):

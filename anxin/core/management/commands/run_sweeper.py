@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from anxin.core.audit import audit_chain_all
 from anxin.core.sweeper import deadline_sweep, run_forever
 
 
@@ -28,7 +29,12 @@ class Command(BaseCommand):
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:
-            run_forever(interval=options["interval"], batch_size=options["batch_size"], stop=stop)
+            run_forever(
+                interval=options["interval"],
+                batch_size=options["batch_size"],
+                stop=stop,
+                also=[audit_chain_all],  # the safety net for audit rows a crash left unchained
+            )
         except KeyboardInterrupt:
             stop.set()
         self.stdout.write("sweeper stopped")

@@ -1,10 +1,13 @@
 """Check every tenant's audit hash chain and name the first broken row."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from anxin.core import clock
 from anxin.core.audit import audit_verify
+from anxin.core.models import AuditEntry
 
 
 class Command(BaseCommand):
@@ -14,6 +17,14 @@ class Command(BaseCommand):
         parser.add_argument("--tenant", action="append", help="only this tenant (repeatable)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        stale = AuditEntry.objects.filter(
+            seq__isnull=True, created_at__lt=clock.now() - timedelta(minutes=5)
+        ).count()
+        if stale:
+            self.stderr.write(
+                f"WARNING {stale} row(s) older than 5 minutes are not chained yet; "
+                "run `manage.py run_sweeper` (it chains them) and verify again"
+            )
         breaks = list(audit_verify(tenants=options["tenant"]))
         for b in breaks:
             self.stderr.write(
