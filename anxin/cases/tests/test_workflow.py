@@ -17,7 +17,16 @@ from .helpers import consumer_of, delivered_order, open_case, quick_case
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [Role.CONSUMER, Role.MERCHANT_STAFF, Role.AGENT, Role.ARBITRATOR, Role.SYSTEM]
+ROLES = [
+    Role.CONSUMER,
+    Role.MERCHANT_STAFF,
+    Role.MERCHANT_ADMIN,
+    Role.AGENT,
+    Role.ARBITRATOR,
+    Role.QUALITY_INSPECTOR,
+    Role.ADMIN,
+    Role.SYSTEM,
+]
 ACTIONS = sorted({t.action for t in TRANSITIONS})
 # A case type for which each action's guard passes, so the table alone decides.
 TYPE_FOR = {
@@ -38,7 +47,7 @@ def _actor(role, shop, order):
         return consumer_of(order)
     if role is Role.SYSTEM:
         return SYSTEM
-    if role is Role.MERCHANT_STAFF:
+    if role in (Role.MERCHANT_STAFF, Role.MERCHANT_ADMIN):
         return Actor(role=role, user_id=5, merchant_ids=frozenset({shop.pk}))
     return Actor(role=role, user_id=6, platform=True)
 
