@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -9,8 +11,8 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from anxin.catalog.models import Delivery, DeliveryLine, OrderLine
-from anxin.catalog.selectors import order_get_for
+from anxin.catalog.models import DeliveryLine, OrderLine
+from anxin.catalog.permissions import orders_visible_to
 from anxin.core import clock
 from anxin.core.actors import Actor
 from anxin.core.deadlines import deadlines_open_for
@@ -70,6 +72,51 @@ def reason_get(code: str) -> Reason:
     return reason
 
 
+def line_id_for(*, actor: Actor, order_ref: str, line_ref: str) -> int:
+    """The id of a line of an order the actor may see (order by UUID or the shop's external id)."""
+    orders = orders_visible_to(actor)
+    order_ids: list[int] = []
+    with contextlib.suppress(ValueError):
+        order_ids = list(orders.filter(public_id=uuid.UUID(order_ref)).values_list("pk", flat=True))
+    if not order_ids:
+        order_ids = list(orders.filter(external_id=order_ref).values_list("pk", flat=True)[:2])
+    if len(order_ids) != 1:
+        raise NotFound()
+    line_id = (
+        OrderLine.objects.filter(order_id=order_ids[0], external_id=line_ref)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if line_id is None:
+        raise ValidationFailed(fields={"line": _("This order has no such line.")})
+    return line_id
+
+
+def decision_for(
+    *,
+    line_id: int,
+    quantity: int,
+    request_type: str | None,
+    reason: Reason,
+    keep_gifts: bool = False,
+    at: datetime | None = None,
+    exclude_case_id: int | None = None,
+) -> tuple[OrderLine, Decision]:
+    """The eligibility decision for a line, counting the units and amounts other requests hold."""
+    line = line_for_eligibility(line_id)
+    decision = eligibility(
+        line=line,
+        quantity=quantity,
+        request_type=request_type,
+        reason=reason,
+        at=at or clock.now(),
+        claimed_quantity=claimed_quantity(line_id=line_id, exclude_case_id=exclude_case_id),
+        keep_gifts=keep_gifts,
+        claims=order_claims(order_id=line.order_id, exclude_case_id=exclude_case_id),
+    )
+    return line, decision
+
+
 def eligibility_for(
     *,
     actor: Actor,
@@ -79,24 +126,16 @@ def eligibility_for(
     request_type: str | None,
     reason_code: str,
     keep_gifts: bool = False,
-    at: datetime | None = None,
 ) -> tuple[OrderLine, Reason, Decision]:
     """The decision for a line of an order the actor may see."""
-    order = order_get_for(actor=actor, ref=order_ref)
-    line_id = next((ln.pk for ln in order.lines.all() if ln.external_id == line_ref), None)
-    if line_id is None:
-        raise ValidationFailed(fields={"line": _("This order has no such line.")})
-    line = line_for_eligibility(line_id)
+    line_id = line_id_for(actor=actor, order_ref=order_ref, line_ref=line_ref)
     reason = reason_get(reason_code)
-    decision = eligibility(
-        line=line,
+    line, decision = decision_for(
+        line_id=line_id,
         quantity=quantity,
         request_type=request_type,
         reason=reason,
-        at=at or clock.now(),
-        claimed_quantity=claimed_quantity(line_id=line.pk),
         keep_gifts=keep_gifts,
-        claims=order_claims(order_id=line.order_id),
     )
     return line, reason, decision
 
@@ -160,7 +199,3 @@ def refund_list_for(*, actor: Actor, case_number: str | None) -> QuerySet[Refund
     if case_number:
         refunds = refunds.filter(case__number=case_number)
     return refunds
-
-
-def deliveries_of(line: OrderLine) -> list[Delivery]:
-    return [dl.delivery for dl in line.delivery_lines.all()]

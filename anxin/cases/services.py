@@ -24,20 +24,14 @@ from anxin.core.sequences import number_next
 from anxin.core.validation import localized_field_errors
 from anxin.core.workflow import StepContext, TransitionResult, arm_state_deadlines, transition
 from anxin.notifications.services import case_opened_notify, case_transition_notify
-from anxin.policies.eligibility import Decision, eligibility
+from anxin.policies.eligibility import Decision
 
 from .choices import CaseStatus, CaseType
 from .images import image_clean
 from .inputs import ACTION_INPUTS, ActionIn, CaseOpenIn
 from .models import Case, CaseEvent, Evidence, InboundEvent, ReturnAddress
 from .permissions import REASON_REQUIRED, can_open_case
-from .selectors import (
-    claimed_quantity,
-    eligibility_for,
-    line_for_eligibility,
-    order_claims,
-    reason_get,
-)
+from .selectors import decision_for, line_id_for, reason_get
 from .tracking import TrackingEvent
 from .workflow import CASE_WORKFLOW
 
@@ -66,27 +60,18 @@ def case_open(*, actor: Actor, data: CaseOpenIn) -> Case:
     if not can_open_case(actor):
         raise Forbidden()
     with transaction.atomic():
-        line, reason, _decision = eligibility_for(
-            actor=actor,
-            order_ref=data.order,
-            line_ref=data.line,
-            quantity=data.quantity,
-            request_type=data.type,
-            reason_code=data.reason,
-            keep_gifts=data.keep_gifts,
-        )
-        # The line lock serialises concurrent requests for the same units.
-        OrderLine.objects.select_for_update(no_key=True).filter(pk=line.pk).exists()
+        line_id = line_id_for(actor=actor, order_ref=data.order, line_ref=data.line)
+        reason = reason_get(data.reason)
+        # The line lock serialises concurrent requests for the same units; decide after it.
+        OrderLine.objects.select_for_update(no_key=True).filter(pk=line_id).exists()
         now = clock.now()
-        decision = eligibility(
-            line=line_for_eligibility(line.pk),
+        line, decision = decision_for(
+            line_id=line_id,
             quantity=data.quantity,
             request_type=data.type,
             reason=reason,
-            at=now,
-            claimed_quantity=claimed_quantity(line_id=line.pk),
             keep_gifts=data.keep_gifts,
-            claims=order_claims(order_id=line.order_id),
+            at=now,
         )
         if not decision.allowed:
             raise _not_eligible(decision)
@@ -261,15 +246,14 @@ def effect_revise(step: StepContext) -> None:
         case.quantity = changes["quantity"]
     if "description" in changes:
         case.description = changes["description"]
-    decision = eligibility(
-        line=line_for_eligibility(case.line_id),
+    _line, decision = decision_for(
+        line_id=case.line_id,
         quantity=case.quantity,
         request_type=case.type,
         reason=case.reason,
-        at=step.at,
         keep_gifts=case.keep_gifts,
-        claimed_quantity=claimed_quantity(line_id=case.line_id, exclude_case_id=case.pk),
-        claims=order_claims(order_id=case.order_id, exclude_case_id=case.pk),
+        at=step.at,
+        exclude_case_id=case.pk,
     )
     if not decision.allowed:
         raise _not_eligible(decision)

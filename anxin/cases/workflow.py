@@ -41,6 +41,14 @@ def _rule(code: str, text: str, key: str, unit: str) -> Any:
     return lambda case: f"{code}: {text} ({case.policy[key]} {unit})"
 
 
+# #14: a replacement or a repaired item came back; the consumer has N days to object.
+COMPLETION = Start(
+    "completion",
+    "confirm_done",
+    _days("completion_days"),
+    _rule("P-14", "consumer did not confirm", "completion_days", "d"),
+)
+
 DEADLINES: dict[str, list[Start]] = {
     S.MERCHANT_REVIEW: [
         Start("merchant_review", "approve", _hours("merchant_review_hours"),
@@ -62,14 +70,8 @@ DEADLINES: dict[str, list[Start]] = {
         Start("rejection", "close", _days("rejected_close_days"),
               _rule("P-7", "rejection neither revised nor escalated", "rejected_close_days", "d")),
     ],
-    S.REPLACEMENT_SHIPPED: [
-        Start("completion", "confirm_done", _days("completion_days"),
-              _rule("P-14", "consumer did not confirm", "completion_days", "d")),
-    ],
-    S.REPAIRED_SHIPPED: [
-        Start("completion", "confirm_done", _days("completion_days"),
-              _rule("P-14", "consumer did not confirm", "completion_days", "d")),
-    ],
+    S.REPLACEMENT_SHIPPED: [COMPLETION],
+    S.REPAIRED_SHIPPED: [COMPLETION],
 }  # fmt: skip
 
 RETURNS = (T.RETURN_REFUND, T.EXCHANGE, T.REPAIR, T.WARRANTY)
