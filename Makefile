@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 ORDERS ?= 10000
+# Tests run on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs them in one process.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: install install-dev run serve test lint format bench messages messages-check clean
 
@@ -27,6 +29,7 @@ run: install
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_data --orders $(ORDERS) --if-empty
+	$(BIN)/python manage.py assistant_train --if-missing
 	ANXIN_EMBEDDED_SWEEPER=1 $(BIN)/python manage.py runserver $(HOST)
 
 serve: install

@@ -1,4 +1,6 @@
-"""Run every benchmark in this folder, one after the other (``make bench``)."""
+"""Run every benchmark in this folder, one after the other (``make bench``): every ``*.py`` here but
+the helpers (``_*.py``) and this file — order_intake, case_open (P1), case_transition (P2), sweeper
+(P3), pages (page latency with 10,000 demo orders) and assistant (P6, P7)."""
 
 import subprocess
 import sys

@@ -2,12 +2,17 @@
 
 from ninja import NinjaAPI
 
+from anxin.assistant.api.routes import router as assistant_router
 from anxin.cases.api.addresses import router as addresses_router
 from anxin.cases.api.cases import router as cases_router
 from anxin.cases.api.webhooks import router as webhooks_router
 from anxin.catalog.api.orders import router as orders_router
 from anxin.core.api.errors import install_error_handlers
+from anxin.feedback.api.routes import router as feedback_router
+from anxin.knowledge.api.routes import router as knowledge_router
 from anxin.notifications.api.routes import router as notifications_router
+from anxin.tickets.api.mail import router as mail_router
+from anxin.tickets.api.tickets import router as tickets_router
 
 api = NinjaAPI(
     title="Anxin API",
@@ -27,3 +32,8 @@ api.add_router("", cases_router)
 api.add_router("", addresses_router)
 api.add_router("", notifications_router)
 api.add_router("/webhooks", webhooks_router)
+api.add_router("", tickets_router)
+api.add_router("/webhooks", mail_router)
+api.add_router("", knowledge_router)
+api.add_router("", feedback_router)
+api.add_router("", assistant_router)

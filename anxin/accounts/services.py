@@ -7,13 +7,20 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from anxin.core import clock
 from anxin.core.actors import MERCHANT_ROLES, PLATFORM_ROLES, Actor, Role
 from anxin.core.audit import audit_record
+from anxin.core.errors import Forbidden, ValidationFailed
 
-from .models import ApiToken, Membership, User
+from .models import ApiToken, Membership, User, UserRole
 
 TOKEN_PREFIX = "anx"  # noqa: S105  (a public marker, not a secret)
 # last_used_at is written at most this often per token, so a busy integrator does not turn every
@@ -155,4 +162,114 @@ def user_create(
         subject_id=user.pk,
         data={"username": username, "role": role.value, "merchants": sorted(merchant_ids or [])},
     )
+    return user
+
+
+# --- administration of people ---------------------------------------------------------------------
+
+ASSIGNABLE_ROLES = frozenset(Role(value) for value, _label in UserRole.choices)
+
+
+def _membership_errors(
+    role: Role, merchant_ids: list[int], errors: dict[str, str | Promise]
+) -> None:
+    from anxin.catalog.models import Merchant
+
+    if role in MERCHANT_ROLES:
+        if not merchant_ids:
+            errors["merchants"] = _("Merchant staff must belong to at least one merchant.")
+        elif Merchant.objects.filter(pk__in=merchant_ids).count() != len(set(merchant_ids)):
+            errors["merchants"] = _("Unknown merchant.")
+    elif merchant_ids:
+        errors["merchants"] = _("Only merchant staff belong to merchants.")
+
+
+def user_create_check(
+    *, username: str, password: str, role: Role, merchant_ids: list[int], email: str = ""
+) -> None:
+    """Refuse a new user that ``user_create`` would store badly: a taken or malformed user name,
+    a weak password, a role without its merchants. Raises ValidationFailed with per-field errors."""
+    errors: dict[str, str | Promise] = {}
+    username = username.strip()
+    if not username:
+        errors["username"] = _("Enter a user name.")
+    else:
+        try:
+            User.username_validator(username)
+        except ValidationError as exc:
+            errors["username"] = " ".join(str(m) for m in exc.messages)
+        if len(username) > 150:
+            errors["username"] = _("At most 150 characters.")
+        elif User.objects.filter(username__iexact=username).exists():
+            errors["username"] = _("This user name is taken.")
+    try:
+        validate_password(password, User(username=username, email=email))
+    except ValidationError as exc:
+        errors["password"] = " ".join(str(m) for m in exc.messages)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = _("Enter a valid e-mail address.")
+    if role not in ASSIGNABLE_ROLES:
+        errors["role"] = _("Choose a role.")
+    else:
+        _membership_errors(role, merchant_ids, errors)
+    if errors:
+        raise ValidationFailed(fields=errors)
+
+
+@transaction.atomic
+def user_role_set(*, actor: Actor, user: User, role: Role, merchant_ids: list[int]) -> User:
+    """Give a user a role and, for merchant roles, the merchants they work for (replacing the
+    memberships they had). Only administrators; nobody changes their own role (no lock-out).
+
+    An administrator is a Django superuser; leaving the role takes that away too, since a
+    superuser with any other role would still act as an administrator."""
+    if actor.role is not Role.ADMIN:
+        raise Forbidden()
+    errors: dict[str, str | Promise] = {}
+    if role not in ASSIGNABLE_ROLES:
+        errors["role"] = _("Choose a role.")
+    elif user.pk == actor.user_id and role.value != user.role:
+        errors["role"] = _("You cannot change your own role.")
+    else:
+        _membership_errors(role, merchant_ids, errors)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = sorted(Membership.objects.filter(user=user).values_list("merchant_id", flat=True))
+    wanted = sorted(set(merchant_ids))
+    old_role = user.role
+    if old_role == role.value and before == wanted:
+        return user
+    user.role = role.value
+    is_admin = role is Role.ADMIN
+    if is_admin or user.is_superuser or old_role == Role.ADMIN.value:
+        user.is_staff = user.is_superuser = is_admin
+    user.save(update_fields=["role", "is_staff", "is_superuser"])
+    Membership.objects.filter(user=user).exclude(merchant_id__in=wanted).delete()
+    for merchant_id in set(wanted) - set(before):
+        Membership.objects.create(user=user, merchant_id=merchant_id)
+    audit_record(
+        actor=actor,
+        action="accounts.user.role",
+        subject_type="accounts.user",
+        subject_id=user.pk,
+        data={
+            "username": user.get_username(),
+            "role": [old_role, role.value],
+            "merchants": [before, wanted],
+        },
+    )
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the interface language a user chose (zh-hans or en)."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationFailed(fields={"language": _("Choose a supported language.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -10,6 +11,8 @@ from .choices import CaseType
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+# Case.return_carrier / replacement_carrier hold 40 characters.
+Carrier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 
 
 class _In(BaseModel):
@@ -38,13 +41,13 @@ class ActionIn(_In):
 
 
 class ApproveIn(ActionIn):
-    return_address: Text | None = Field(
-        default=None, description="Return address id; default if empty"
+    return_address: UUID | None = Field(
+        default=None, description="Return address id (UUID); the default address if empty"
     )
 
 
 class ShipReturnIn(ActionIn):
-    carrier: Text | None = None
+    carrier: Carrier | None = None
     tracking_number: Text | None = None
     pickup: bool = Field(default=False, description="Ask the carrier to pick the parcel up instead")
 
@@ -55,7 +58,7 @@ class ConfirmReceiptIn(ActionIn):
 
 
 class ShipIn(ActionIn):
-    carrier: Text
+    carrier: Carrier
     tracking_number: Text
 
 

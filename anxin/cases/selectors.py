@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from anxin.catalog.models import DeliveryLine, OrderLine
@@ -17,7 +17,7 @@ from anxin.core import clock
 from anxin.core.actors import Actor
 from anxin.core.deadlines import deadlines_open_for
 from anxin.core.errors import NotFound, ValidationFailed
-from anxin.core.models import Deadline
+from anxin.core.models import Deadline, DeadlineState
 from anxin.core.pagination import Page, keyset_page
 from anxin.policies.eligibility import Decision, eligibility
 from anxin.policies.models import Reason
@@ -173,6 +173,20 @@ def case_list_for(
     *, actor: Actor, filters: CaseFilters, cursor: str | None, limit: int
 ) -> Page[Case]:
     cases = cases_visible_to(actor).select_related("merchant", "line", "reason")
+    return keyset_page(
+        cases.filter(case_conditions(filters)), key="created_at", cursor=cursor, limit=limit
+    )
+
+
+def refund_list_for(*, actor: Actor, case_number: str | None) -> QuerySet[Refund]:
+    refunds = refunds_visible_to(actor).select_related("case").order_by("-created_at", "-pk")
+    if case_number:
+        refunds = refunds.filter(case__number=case_number)
+    return refunds
+
+
+def case_conditions(filters: CaseFilters) -> Q:
+    """The conditions ``filters`` put on a case list, for lists that page or sort their own way."""
     conditions = Q()
     if filters.status:
         conditions &= Q(status=filters.status)
@@ -185,17 +199,65 @@ def case_list_for(
     if filters.created_to:
         conditions &= Q(created_at__lt=filters.created_to)
     if filters.overdue is not None:
-        # "overdue": a deadline of the case has passed and not fired yet (the sweeper is behind)
-        # or the legal 15-day refund line is crossed; here: a pending deadline already due.
-        due = Deadline.objects.filter(
-            subject_type="cases.case", state="pending", due_at__lte=clock.now()
-        ).values("subject_id")
+        # "overdue": a pending deadline of the case is already due (the sweeper is behind).
+        due = pending_case_deadlines().filter(due_at__lte=clock.now()).values("subject_id")
         conditions &= Q(pk__in=due) if filters.overdue else ~Q(pk__in=due)
-    return keyset_page(cases.filter(conditions), key="created_at", cursor=cursor, limit=limit)
+    return conditions
 
 
-def refund_list_for(*, actor: Actor, case_number: str | None) -> QuerySet[Refund]:
-    refunds = refunds_visible_to(actor).select_related("case").order_by("-created_at", "-pk")
-    if case_number:
-        refunds = refunds.filter(case__number=case_number)
-    return refunds
+def reason_or_children(code: str) -> Q:
+    """Cases with this reason or one of its sub-reasons (``quality`` also finds ``quality/defect``)."""
+    return Q(reason__code=code) | Q(reason__parent__code=code)
+
+
+# --- the nearest deadline of each case and how urgent it is ---------------------------------------
+
+CASE_SUBJECT = "cases.case"
+AT_RISK_SHARE = 0.25  # the last quarter of a deadline's window counts as "at risk"
+OVERDUE = "overdue"
+AT_RISK = "at-risk"
+
+
+def pending_case_deadlines() -> QuerySet[Deadline]:
+    return Deadline.objects.filter(subject_type=CASE_SUBJECT, state=DeadlineState.PENDING)
+
+
+def cases_with_next_deadline(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate each case with its earliest pending deadline: ``next_due``, ``next_kind`` and
+    ``next_armed`` (when that deadline was armed); all None when nothing is pending."""
+    nearest = pending_case_deadlines().filter(subject_id=OuterRef("pk")).order_by("due_at", "pk")
+    return cases.annotate(
+        next_due=Subquery(nearest.values("due_at")[:1]),
+        next_kind=Subquery(nearest.values("kind")[:1]),
+        next_armed=Subquery(nearest.values("created_at")[:1]),
+    )
+
+
+def deadline_urgency(
+    *,
+    due_at: datetime | None,
+    armed_at: datetime | None,
+    now: datetime,
+    at_risk_within: timedelta = timedelta(0),
+) -> str:
+    """``OVERDUE`` when the deadline is due, ``AT_RISK`` when it is not yet but in the last
+    ``AT_RISK_SHARE`` of its window (or due within ``at_risk_within``), else ""."""
+    if due_at is None:
+        return ""
+    left = (due_at - now).total_seconds()
+    if left <= 0:
+        return OVERDUE
+    window = (due_at - armed_at).total_seconds() if armed_at is not None else 0
+    if left <= at_risk_within.total_seconds() or left <= window * AT_RISK_SHARE:
+        return AT_RISK
+    return ""
+
+
+def case_urgency(case: Case, now: datetime, *, at_risk_within: timedelta = timedelta(0)) -> str:
+    """``deadline_urgency`` of a case annotated by ``cases_with_next_deadline``."""
+    return deadline_urgency(
+        due_at=getattr(case, "next_due", None),
+        armed_at=getattr(case, "next_armed", None),
+        now=now,
+        at_risk_within=at_risk_within,
+    )

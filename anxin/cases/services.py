@@ -26,7 +26,7 @@ from anxin.core.workflow import StepContext, TransitionResult, arm_state_deadlin
 from anxin.notifications.services import case_opened_notify, case_transition_notify
 from anxin.policies.eligibility import Decision
 
-from .choices import CaseStatus, CaseType
+from .choices import TERMINAL, CaseStatus, CaseType
 from .images import image_clean
 from .inputs import ACTION_INPUTS, ActionIn, CaseOpenIn
 from .models import Case, CaseEvent, Evidence, InboundEvent, ReturnAddress
@@ -133,6 +133,10 @@ def case_event_record(step: StepContext) -> CaseEvent:
         created_at=step.at,
     )
     case_transition_notify(step=step)  # outbox rows commit with the transition
+    if step.to_state in TERMINAL:  # every way in (people, sweeper) passes here: one survey
+        from anxin.feedback.hooks import survey_after_close
+
+        survey_after_close(subject_type="cases.case", subject_id=step.subject.pk, at=step.at)
     return event
 
 
@@ -165,7 +169,7 @@ def case_act(
                     )
                 }
             )
-    data = parsed.model_dump(exclude={"reason", "version"}, exclude_none=True)
+    data = parsed.model_dump(mode="json", exclude={"reason", "version"}, exclude_none=True)
     return transition(
         CASE_WORKFLOW,
         subject=case,

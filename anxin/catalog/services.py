@@ -73,13 +73,61 @@ def merchant_create(
     return merchant
 
 
+# Actions that take something away from a shop need a reason the shop can be shown.
+MERCHANT_REASON_REQUIRED = frozenset({"warn", "restrict", "exit"})
+MERCHANT_REASON_MAX = 1000
+
+
 def merchant_transition(
     *, actor: Actor, merchant: Merchant | int, action: str, reason: str = ""
 ) -> TransitionResult:
     """Move a merchant through admission, warning, restriction and exit (see workflow.py)."""
+    reason = reason.strip()
+    if action in MERCHANT_REASON_REQUIRED and not reason and not actor.is_system:
+        raise ValidationFailed(fields={"reason": _("Give a reason: the shop is shown it.")})
+    if len(reason) > MERCHANT_REASON_MAX:
+        raise ValidationFailed(
+            fields={"reason": _("At most %(n)s characters.") % {"n": MERCHANT_REASON_MAX}}
+        )
     return transition(
         MERCHANT_WORKFLOW, subject=merchant, action=action, actor=actor, reason=reason
     )
+
+
+MAX_DEPOSIT = Decimal("9999999999.99")
+
+
+@transaction.atomic
+def merchant_deposit_set(
+    *, actor: Actor, merchant: Merchant, amount: Decimal, note: str
+) -> Merchant:
+    """Record the merchant's deposit (the money advance compensation is paid from), with why."""
+    if not can_manage_merchants(actor):
+        raise Forbidden()
+    errors: FieldErrors = {}
+    note = note.strip()
+    if amount < 0 or amount > MAX_DEPOSIT:
+        errors["deposit_amount"] = _("Enter an amount from 0 to %(max)s.") % {"max": MAX_DEPOSIT}
+    if not note:
+        errors["note"] = _("Say why the deposit changes.")
+    elif len(note) > 500:
+        errors["note"] = _("At most 500 characters.")
+    if errors:
+        raise ValidationFailed(fields=errors)
+    merchant = Merchant.objects.select_for_update(no_key=True).get(pk=merchant.pk)
+    old, new = merchant.deposit_amount, round_money(amount, merchant.currency)
+    if old != new:
+        merchant.deposit_amount = new
+        merchant.save(update_fields=["deposit_amount", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="catalog.merchant.deposit",
+            merchant_id=merchant.pk,
+            subject_type="catalog.merchant",
+            subject_id=merchant.pk,
+            data={"from": old, "to": new, "note": note},
+        )
+    return merchant
 
 
 # --- orders ---------------------------------------------------------------------------------------

@@ -234,7 +234,9 @@ def registered_workflows() -> dict[str, Workflow]:
     return dict(_REGISTRY)
 
 
-def _lock(workflow: Workflow, subject: Any, skip_locked: bool) -> Any:
+def subject_lock(workflow: Workflow, subject: Any, *, skip_locked: bool = False) -> Any:
+    """Lock a workflow's subject row (an instance or a primary key) for a change: NotFound when
+    missing; with ``skip_locked``, SubjectBusy instead of waiting for another holder."""
     model = workflow.model
     pk = subject.pk if isinstance(subject, models.Model) else subject
     found = (
@@ -297,7 +299,7 @@ def transition(
     if action not in workflow.actions:
         raise UnknownAction(data={"action": action})
     with transaction.atomic():
-        obj = _lock(workflow, subject, skip_locked)
+        obj = subject_lock(workflow, subject, skip_locked=skip_locked)
         state = getattr(obj, workflow.status_field)
         version = getattr(obj, workflow.version_field)
         if expected_version is not None and version != expected_version:

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import close_old_connections, transaction
 
 from anxin.core import clock
@@ -150,6 +150,22 @@ def _send_webhook(message: OutboxMessage, http: httpx.Client) -> Outcome:
     return Outcome(False, f"HTTP {response.status_code}", status_code=response.status_code)
 
 
+def send_mail(
+    *,
+    subject: str,
+    message: str,
+    from_email: str | None,
+    recipient_list: list[str],
+    fail_silently: bool = False,
+    headers: dict[str, str] | None = None,
+) -> int:
+    """Django's ``send_mail`` with extra headers (Message-ID, In-Reply-To, Auto-Submitted …)."""
+    mail = EmailMessage(
+        subject=subject, body=message, from_email=from_email, to=recipient_list, headers=headers
+    )
+    return mail.send(fail_silently=fail_silently)
+
+
 def _send_email(message: OutboxMessage) -> Outcome:
     if not message.recipient_email:
         return Outcome(False, "no recipient address", permanent=True)
@@ -160,6 +176,7 @@ def _send_email(message: OutboxMessage) -> Outcome:
             from_email=None,
             recipient_list=[message.recipient_email],
             fail_silently=False,
+            headers={str(k): str(v) for k, v in dict(message.payload.get("headers") or {}).items()},
         )
     except Exception as exc:  # SMTP and backend errors of every kind are retried
         return Outcome(False, f"{type(exc).__name__}: {exc}")

@@ -40,6 +40,7 @@ class Notification(PublicModel):
     # Plain values rather than a foreign key: notifications outlive and do not depend on cases.
     case_number = models.CharField(_("case number"), max_length=20, blank=True)
     case_public_id = models.UUIDField(_("case id"), null=True, blank=True)
+    ticket_number = models.CharField(_("ticket number"), max_length=20, blank=True)
     kind = models.CharField(_("kind"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"))

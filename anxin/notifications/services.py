@@ -205,6 +205,16 @@ def notification_mark_read(*, actor: Actor, notification: Notification) -> Notif
     return notification
 
 
+def notification_mark_all_read(*, actor: Actor) -> int:
+    """Mark every unread notification of the actor read, in one statement; how many changed."""
+    if actor.user_id is None:
+        return 0
+    now = clock.now()
+    return Notification.objects.filter(recipient_id=actor.user_id, read_at__isnull=True).update(
+        read_at=now, updated_at=now
+    )
+
+
 # --- webhook endpoints ----------------------------------------------------------------------------
 
 

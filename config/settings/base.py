@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -48,17 +49,23 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "axes",
+    "csp",
     "anxin.core",
     "anxin.accounts",
     "anxin.catalog",
     "anxin.policies",
     "anxin.cases",
     "anxin.notifications",
+    "anxin.tickets",
+    "anxin.knowledge",
+    "anxin.feedback",
+    "anxin.assistant",
     "anxin.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "anxin.core.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -86,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "anxin.web.context_processors.ui",
             ],
         },
     }
@@ -137,6 +145,28 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 
+CSRF_FAILURE_VIEW = "anxin.web.views.errors.csrf_failure"
+
+# --- content security policy (django-csp) -------------------------------------------------------
+# Scripts and style sheets only from our own static files: no inline <script>, no CDN. Inline
+# style *attributes* are allowed (charts position their tooltips with them); see ADR 0006.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # --- i18n -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -167,6 +197,10 @@ ANXIN_LOOKUP_KEY = env("ANXIN_LOOKUP_KEY", derived_fernet_key(SECRET_KEY, "looku
 
 # --- money ----------------------------------------------------------------------------------------
 ANXIN_DEFAULT_CURRENCY = "CNY"
+# The assistant's intent model: versioned artifacts written by `manage.py assistant_train`.
+ANXIN_ASSISTANT_MODEL_DIR = Path(
+    env("ANXIN_ASSISTANT_MODEL_DIR", "") or BASE_DIR / "var" / "assistant"
+)
 
 # --- celery (only when REDIS_URL is set; the embedded shape runs tasks in-process) -----------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -176,6 +210,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "anxin.core.deadline_sweep", "schedule": 2.0},
     "deliver-outbox": {"task": "anxin.notifications.outbox_deliver", "schedule": 5.0},
     "chain-audit": {"task": "anxin.core.audit_chain", "schedule": 30.0},
+    "revisits": {"task": "anxin.tickets.revisits_generate", "schedule": 600.0},
+    "nps-invitations": {"task": "anxin.feedback.nps_invite_due", "schedule": 3600.0},
 }
 # The embedded shape (make run) sweeps deadlines in a thread of the development server.
 ANXIN_EMBEDDED_SWEEPER = env_bool("ANXIN_EMBEDDED_SWEEPER", False)
@@ -194,6 +230,18 @@ LOGGING = {
 ANXIN_REFUND_PROVIDER = env("ANXIN_REFUND_PROVIDER", "ledger") or "ledger"
 ANXIN_REFUND_HTTP_URL = env("ANXIN_REFUND_HTTP_URL", "") or ""
 ANXIN_REFUND_HTTP_SECRET = env("ANXIN_REFUND_HTTP_SECRET", "") or ""
+
+# --- service desk: e-mail in and out, public links -------------------------------------------------
+ANXIN_SUPPORT_EMAIL = env("ANXIN_SUPPORT_EMAIL", "") or ""  # Reply-To of customer e-mails
+ANXIN_MAIL_DOMAIN = env("ANXIN_MAIL_DOMAIN", "") or ""  # right-hand side of our Message-IDs
+ANXIN_SITE_URL = env("ANXIN_SITE_URL", "") or ""  # for links in e-mails (else the request's host)
+ANXIN_INBOUND_MAIL_SECRET = env("ANXIN_INBOUND_MAIL_SECRET", "") or ""  # HMAC of the mail webhook
+ANXIN_IMAP_HOST = env("ANXIN_IMAP_HOST", "") or ""
+ANXIN_IMAP_PORT = int(env("ANXIN_IMAP_PORT", "0") or 0)
+ANXIN_IMAP_USER = env("ANXIN_IMAP_USER", "") or ""
+ANXIN_IMAP_PASSWORD = env("ANXIN_IMAP_PASSWORD", "") or ""
+ANXIN_IMAP_SSL = env_bool("ANXIN_IMAP_SSL", True)
+ANXIN_IMAP_FOLDER = env("ANXIN_IMAP_FOLDER", "INBOX") or "INBOX"
 
 # --- carrier tracking webhooks --------------------------------------------------------------------
 # "kuaidi100=<salt>,generic=<secret>"; development derives both from SECRET_KEY.

@@ -29,9 +29,11 @@ def test_a_user_signs_in_and_out():
     client = Client()
     response = client.post("/accounts/login/", {"username": "agent1", "password": f.PASSWORD})
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/console/").status_code == 200  # an agent's home
     client.post("/accounts/logout/")
-    assert client.get("/").status_code == 302
+    response = client.get("/console/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
 
 
 def test_five_failures_lock_the_username_from_that_address():

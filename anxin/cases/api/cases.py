@@ -11,12 +11,11 @@ from pydantic import Field
 
 from anxin.accounts.api.auth import API_AUTH, actor_of
 from anxin.core.api.idempotency import idempotent
-from anxin.core.crypto import mask_phone
 
 from .. import selectors, services
 from ..choices import CaseStatus, CaseType
 from ..inputs import CaseOpenIn
-from ..labels import ReturnLabel, return_label_pdf
+from ..label_document import label_language, label_pdf_for
 from .schemas import CaseDetailOut, CasePage, EvidenceOut, RefundOut
 
 router = Router(tags=["cases"], auth=API_AUTH)
@@ -113,26 +112,8 @@ def case_label(request: HttpRequest, number: str) -> HttpResponse:
     actor = actor_of(request)
     case = selectors.case_get_for(actor=actor, number=number)
     services.label_check(case)
-    language = "zh-hans" if (translation.get_language() or "").startswith("zh") else "en"
-    address = case.return_address or {}
-    label = ReturnLabel(
-        rma=case.rma,
-        case_number=case.number,
-        issued_at=case.updated_at,
-        merchant_name=case.merchant.name,
-        return_to_name=address.get("contact_name", ""),
-        return_to_phone=address.get("phone", ""),
-        return_to_address=address.get("address", ""),
-        sender_name=case.customer.name or "",
-        sender_phone=mask_phone(case.customer.phone or ""),
-        sender_address=case.customer.address or "",
-        product_name=case.line.product_name,
-        quantity=case.quantity,
-        reason=case.reason.name_zh if language == "zh-hans" else case.reason.name_en,
-        instructions=tuple(services.label_instructions(case)),
-        language=language,
-    )
-    response = HttpResponse(return_label_pdf(label), content_type="application/pdf")
+    language = label_language(translation.get_language())
+    response = HttpResponse(label_pdf_for(case, language), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.rma}.pdf"'
     return response
 

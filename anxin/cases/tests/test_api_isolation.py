@@ -160,6 +160,31 @@ CATALOG_ORDER_ROUTES = {
     ("POST", "/webhooks/endpoints"),
     ("GET", "/webhooks/deliveries"),
     ("POST", "/webhooks/deliveries/{id}/redeliver"),
+    # The service desk: tickets (anxin/tickets/tests/test_api.py has their role matrix), the
+    # inbound-mail webhook (test_mail_webhook.py), the knowledge base (anxin/knowledge/tests/
+    # test_api.py) and surveys and points (anxin/feedback/tests/test_api.py).
+    ("GET", "/tickets"),
+    ("POST", "/tickets"),
+    ("GET", "/tickets/{number}"),
+    ("POST", "/tickets/{number}/messages"),
+    ("POST", "/tickets/{number}/actions/{action}"),
+    ("POST", "/tickets/{number}/transfer"),
+    ("POST", "/tickets/{number}/assign"),
+    ("POST", "/tickets/{number}/tags"),
+    ("POST", "/tickets/{number}/verify"),
+    ("POST", "/webhooks/inbound/mail"),
+    ("GET", "/kb/articles"),
+    ("GET", "/kb/articles/{slug}"),
+    ("POST", "/surveys/{token}/answer"),
+    ("GET", "/me/points"),
+    ("GET", "/me/surveys"),
+    # The assistant: its role matrix (customers only, own conversations) is in
+    # anxin/assistant/tests/test_api.py.
+    ("POST", "/assistant/sessions"),
+    ("GET", "/assistant/sessions/{session_id}"),
+    ("POST", "/assistant/sessions/{session_id}/messages"),
+    ("POST", "/assistant/sessions/{session_id}/rating"),
+    ("POST", "/assistant/sessions/{session_id}/photos"),
 }
 
 

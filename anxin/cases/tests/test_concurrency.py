@@ -334,7 +334,7 @@ def test_r5_four_sweeper_processes_one_killed_mid_batch_fire_10000_deadlines_exa
 
     processes: dict[str, subprocess.Popen[bytes]] = {}
     logs: dict[str, Path] = {}
-    killed_in_batch = None
+    killed_in_batch = False
     with tempfile.TemporaryDirectory() as log_dir:
         try:
             # when 4 sweeper processes run over them…
@@ -343,12 +343,16 @@ def test_r5_four_sweeper_processes_one_killed_mid_batch_fire_10000_deadlines_exa
                 processes[f"sweeper-{n}"], logs[f"sweeper-{n}"] = _sweeper(f"sweeper-{n}", log_dir)
             # …one is killed with SIGKILL while inside a batch, once the work is under way…
             victim = "sweeper-0"
+            # (freeze it first, so that "inside a transaction" cannot change before the kill)
             limit = time.monotonic() + 60
             while time.monotonic() < limit:
                 if _pending() < DEADLINES_R5 and _in_batch(victim):
-                    break
+                    processes[victim].send_signal(signal.SIGSTOP)
+                    if _in_batch(victim):
+                        killed_in_batch = True
+                        break
+                    processes[victim].send_signal(signal.SIGCONT)
                 time.sleep(0.02)
-            killed_in_batch = _in_batch(victim)
             processes[victim].send_signal(signal.SIGKILL)
             processes[victim].wait(10)
             pending_at_kill = _pending()

@@ -1,7 +1,7 @@
 """The sweeper reaches production three ways: the command, a Celery beat task, the embedded thread."""
 
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -61,8 +61,8 @@ def test_the_embedded_thread_starts_only_in_the_serving_process(monkeypatch, set
 @pytest.mark.django_db
 def test_a_business_hours_deadline_skips_a_holiday():
     # given 4 business hours started on 2026-09-30 16:00 (National Day holidays Oct 1–7)
-    start = clock.now().replace(year=2026, month=9, day=30).astimezone(SHANGHAI)
-    start = start.replace(hour=16, minute=0, second=0, microsecond=0)
+    # (a fixed instant: deriving it from today's UTC date moved it to Oct 1 after 16:00 UTC)
+    start = datetime(2026, 9, 30, 16, 0, tzinfo=SHANGHAI)
     # when / then
     due = calendars.due_at("business", start, timedelta(hours=4))
     assert due == start.replace(month=10, day=8, hour=11)

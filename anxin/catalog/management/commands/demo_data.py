@@ -1,14 +1,22 @@
-"""Load the demo world: merchants, SKUs, customers, orders with deliveries, and demo logins."""
+"""Load the demo world: merchants, SKUs, customers, orders with deliveries, demo logins and
+after-sales cases.
+
+The cases are opened by the cases app's ``demo_cases`` command, called by name: the catalog does
+not import the cases app (the cases app builds on the catalog, not the other way round).
+"""
 
 import time
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from anxin.catalog.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_load, demo_logins_present
 from anxin.catalog.models import Order
+from anxin.core.models import AuditEntry
 
 URL = "http://127.0.0.1:8000"
+CASES_PER_ORDER = 0.06  # about one order in 16 has an after-sales request
 
 
 class Command(BaseCommand):
@@ -20,14 +28,28 @@ class Command(BaseCommand):
             "--seed", type=int, default=2026, help="random seed (same seed, same data)"
         )
         parser.add_argument(
-            "--if-empty", action="store_true", help="do nothing when the database has orders"
+            "--cases",
+            type=int,
+            default=None,
+            help=f"after-sales cases to open (default: {CASES_PER_ORDER * 100:.0f}%% of the orders)",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="load no orders when the database has orders, and open no cases when it has "
+            "cases (a demo world without cases gets them)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["orders"] < 0:
             raise CommandError("--orders must be 0 or more")
+        if options["cases"] is not None and options["cases"] < 0:
+            raise CommandError("--cases must be 0 or more")
         if options["if_empty"] and Order.objects.exists():
             self.stdout.write("Orders already exist; demo data not loaded (--if-empty).")
+            # A demo world loaded before demo cases existed gets its cases now (once).
+            if AuditEntry.objects.filter(action="demo_data.load").exists():
+                self._cases(options, Order.objects.count())
             self._logins()
             return
         started = time.monotonic()
@@ -41,6 +63,10 @@ class Command(BaseCommand):
         width = max(len(name) for name in result.counts)
         for name, count in result.counts.items():
             self.stdout.write(f"  {name.replace('_', ' '):<{width}}  {count:>8,}")
+        self.stdout.write("")
+        self._cases(options, options["orders"])
+        # The service desk's demo tickets, by name too (the catalog does not know the desk).
+        call_command("demo_tickets", stdout=self.stdout)
         self._logins()
         if len(result.logins_created) < len(DEMO_LOGINS):
             self.stdout.write("Logins that existed before were left as they were.")
@@ -49,6 +75,18 @@ class Command(BaseCommand):
         self.stdout.write(f"  {result.token}")
         self.stdout.write("")
         self.stdout.write(f"Open {URL}")
+
+    def _cases(self, options: dict[str, Any], orders: int) -> None:
+        count = options["cases"]
+        if count is None:
+            count = round(orders * CASES_PER_ORDER)
+        call_command(
+            "demo_cases",
+            count=count,
+            seed=options["seed"],
+            if_empty=options["if_empty"],
+            stdout=self.stdout,
+        )
 
     def _logins(self) -> None:
         rows = demo_logins_present()

@@ -1,0 +1,1 @@
+"""Natural-language understanding: language, normalisation, slots and the intent model."""

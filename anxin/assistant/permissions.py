@@ -1,0 +1,9 @@
+"""Who may read bot conversations and correct intents: the platform's service staff."""
+
+from anxin.core.actors import Actor, Role
+
+REVIEWERS = frozenset({Role.AGENT, Role.ARBITRATOR, Role.QUALITY_INSPECTOR, Role.ADMIN})
+
+
+def can_review(actor: Actor) -> bool:
+    return actor.role in REVIEWERS

@@ -1,0 +1,173 @@
+"""The satisfaction survey a closed ticket or a finished case sends, called inside the transaction
+that closes it (``anxin.tickets.effects._closed``; ``anxin.cases.services.case_event_record``).
+
+One survey per subject, for good: a ticket that is reopened and closed again keeps its first
+survey. The in-app notification and the outbox e-mail commit with the close or not at all; the
+e-mail leaves after the commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from anxin.core.actors import SYSTEM
+from anxin.core.audit import audit_record
+from anxin.core.dispatch import on_commit
+from anxin.notifications.choices import Channel
+from anxin.notifications.delivery import outbox_deliver_after_commit
+from anxin.notifications.models import Notification, OutboxMessage
+
+from .choices import SubjectType
+from .models import Survey
+from .rules import csat_points, site_url, survey_days
+from .selectors import handling_agent
+from .tokens import survey_token
+
+TITLE = _("How did we do on %(number)s?")
+BODY = _(
+    "%(number)s is finished. Please rate our service from 1 to 5 stars; you earn %(points)s "
+    "feedback points for answering. Your open surveys are under “Points”."
+)
+MAIL_BODY = _(
+    "%(number)s is finished. How satisfied are you with our service? Rate it from 1 to 5 stars "
+    "here (one click, no sign-in needed):\n\n%(link)s\n\nThe link works until %(until)s."
+)
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Whom a survey goes to, and about what."""
+
+    number: str
+    recipient: Any  # a User or None
+    email: str
+    language: str
+    merchant_id: int | None
+    agent_id: int | None
+
+
+def _ticket_target(ticket_id: int) -> _Target | None:
+    from anxin.tickets.models import Ticket
+
+    ticket = Ticket.objects.select_related("requester").filter(pk=ticket_id).first()
+    if ticket is None or ticket.merged_into_id is not None:
+        return None
+    user = ticket.requester if ticket.requester and ticket.requester.is_active else None
+    return _Target(
+        number=ticket.number,
+        recipient=user,
+        email=ticket.contact_email or (user.email if user is not None else ""),
+        language=user.language if user is not None else ticket.language,
+        merchant_id=ticket.merchant_id,
+        agent_id=handling_agent(ticket),
+    )
+
+
+def _case_target(case_id: int) -> _Target | None:
+    from anxin.cases.models import Case
+
+    case = Case.objects.select_related("customer__user").filter(pk=case_id).first()
+    if case is None:
+        return None
+    user = case.customer.user
+    if user is None or not user.is_active:
+        return None  # a shop's customer record without a login: nobody to ask
+    return _Target(
+        number=case.number,
+        recipient=user,
+        email=user.email or "",
+        language=user.language,
+        merchant_id=case.merchant_id,
+        agent_id=None,
+    )
+
+
+def _link(survey: Survey) -> str:
+    return site_url() + reverse("survey:answer", args=[survey_token(survey.public_id)])
+
+
+def _notify(survey: Survey, target: _Target, at: datetime) -> None:
+    values = {"number": survey.subject_number, "points": csat_points()}
+    numbers = (
+        {"ticket_number": survey.subject_number}
+        if survey.subject_type == SubjectType.TICKET
+        else {"case_number": survey.subject_number}
+    )
+    with translation.override(survey.language or settings.LANGUAGE_CODE):
+        title = str(TITLE) % values
+        if target.recipient is not None:
+            Notification.objects.create(
+                recipient=target.recipient,
+                merchant_id=survey.merchant_id,
+                kind="survey",
+                title=title[:200],
+                body=str(BODY) % values,
+                created_at=at,
+                **numbers,
+            )
+        if not target.email:
+            return
+        until = formats.date_format(timezone.localtime(survey.expires_at), "DATE_FORMAT")
+        message = OutboxMessage.objects.create(
+            channel=Channel.EMAIL,
+            merchant_id=survey.merchant_id,
+            recipient_email=target.email,
+            event="feedback.survey",
+            payload={
+                "subject": title,
+                "body": str(MAIL_BODY) % {**values, "link": _link(survey), "until": until},
+                **numbers,
+            },
+            next_attempt_at=at,
+            created_at=at,
+        )
+    on_commit(outbox_deliver_after_commit, [message.pk])
+
+
+def survey_after_close(*, subject_type: str, subject_id: int, at: datetime) -> Survey | None:
+    """Send the satisfaction survey of a closed ticket or a finished case, once: a second call
+    returns the survey already sent; None when there is nobody to ask (no login, no e-mail)."""
+    existing = Survey.objects.filter(subject_type=subject_type, subject_id=subject_id).first()
+    if existing is not None:
+        return existing
+    if subject_type == SubjectType.TICKET:
+        target = _ticket_target(subject_id)
+    elif subject_type == SubjectType.CASE:
+        target = _case_target(subject_id)
+    else:
+        raise ValueError(f"no satisfaction survey for {subject_type}")
+    if target is None or (target.recipient is None and not target.email):
+        return None
+    try:
+        with transaction.atomic():
+            survey = Survey.objects.create(
+                subject_type=subject_type,
+                subject_id=subject_id,
+                subject_number=target.number,
+                merchant_id=target.merchant_id,
+                recipient=target.recipient,
+                email=target.email,
+                language=target.language or settings.LANGUAGE_CODE,
+                agent_id=target.agent_id,
+                sent_at=at,
+                expires_at=at + timedelta(days=survey_days()),
+            )
+    except IntegrityError:  # closed twice at the same moment: the other close sent it
+        return Survey.objects.filter(subject_type=subject_type, subject_id=subject_id).first()
+    _notify(survey, target, at)
+    audit_record(
+        actor=SYSTEM,
+        action="feedback.survey.sent",
+        subject_type="feedback.survey",
+        subject_id=survey.pk,
+        data={"subject": subject_type, "number": target.number, "email": bool(target.email)},
+    )
+    return survey

@@ -1,0 +1,229 @@
+"""Reads of the feedback app: one's own surveys and points, the QA queue, and the figures of the
+agent-performance page (CSAT and QA per agent, NPS per period)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Avg, Count, F, Max, Q, QuerySet
+
+from anxin.core import clock
+from anxin.core.actors import Actor
+from anxin.core.errors import Forbidden, NotFound
+from anxin.tickets.choices import AuthorKind, TicketStatus, Visibility
+from anxin.tickets.models import Ticket, TicketMessage
+
+from .choices import QA_CRITERIA, SubjectType
+from .errors import FeedbackErrorCode
+from .models import NpsSurvey, PointsEntry, QaSample, QaScorecard, Survey
+from .permissions import (
+    can_review_quality,
+    nps_visible_to,
+    points_visible_to,
+    surveys_visible_to,
+)
+from .tokens import BadSurveyLink, survey_id_from_token
+
+CENT = Decimal("0.01")
+
+
+def handling_agent(ticket: Ticket) -> int | None:
+    """The agent a ticket's service is credited to: whoever sent the most public replies (an
+    escalation hands the ticket to a supervisor, who may only have signed it off), the latest
+    replier on a tie; the assignee when no agent replied."""
+    top = (
+        TicketMessage.objects.filter(
+            ticket=ticket,
+            visibility=Visibility.PUBLIC,
+            author_kind=AuthorKind.AGENT,
+            author__isnull=False,
+        )
+        .values("author_id")
+        .annotate(replies=Count("pk"), last=Max("created_at"))
+        .order_by("-replies", "-last")
+        .first()
+    )
+    if top is not None:
+        return int(top["author_id"])
+    return ticket.assignee_id
+
+
+# --- surveys ---------------------------------------------------------------------------------------
+
+
+def survey_get_by_token(*, token: str) -> Survey:
+    """The survey a signed link names: NotFound when the link was tampered with."""
+    try:
+        public_id = survey_id_from_token(token)
+    except BadSurveyLink as exc:
+        raise NotFound(code=FeedbackErrorCode.SURVEY_LINK_INVALID) from exc
+    found = Survey.objects.filter(public_id=public_id).first()
+    if found is None:
+        raise NotFound(code=FeedbackErrorCode.SURVEY_LINK_INVALID)
+    return found
+
+
+def survey_get_for(*, actor: Actor, survey_id: uuid.UUID | str) -> Survey:
+    """One of the actor's own surveys; anyone else's is NotFound, like a missing one."""
+    found = surveys_visible_to(actor).filter(public_id=survey_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def surveys_open_for(*, actor: Actor) -> QuerySet[Survey]:
+    """The actor's surveys still waiting for an answer, oldest expiry first."""
+    return (
+        surveys_visible_to(actor)
+        .filter(answered_at__isnull=True, expires_at__gt=clock.now())
+        .order_by("expires_at", "pk")
+    )
+
+
+def nps_open_for(*, actor: Actor) -> NpsSurvey | None:
+    """The actor's latest NPS invitation still waiting for an answer, if any."""
+    return nps_visible_to(actor).filter(answered_at__isnull=True).order_by("-sent_at").first()
+
+
+def nps_get_for(*, actor: Actor, nps_id: uuid.UUID | str) -> NpsSurvey:
+    """One of the actor's own NPS surveys; anyone else's is NotFound."""
+    found = nps_visible_to(actor).filter(public_id=nps_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+# --- points ----------------------------------------------------------------------------------------
+
+
+def points_balance(user_id: int) -> int:
+    """The balance after the user's latest ledger entry (0 without any)."""
+    last = PointsEntry.objects.filter(user_id=user_id).order_by("-seq").first()
+    return last.balance_after if last is not None else 0
+
+
+def points_ledger_for(*, actor: Actor, limit: int = 50) -> list[PointsEntry]:
+    """The actor's own ledger, newest first."""
+    return list(points_visible_to(actor).order_by("-seq")[:limit])
+
+
+# --- quality review --------------------------------------------------------------------------------
+
+
+def _require_reviewer(actor: Actor) -> None:
+    if not can_review_quality(actor):
+        raise Forbidden()
+
+
+def qa_queue_for(*, actor: Actor) -> QuerySet[QaSample]:
+    """Sampled tickets waiting for a scorecard, oldest sample first."""
+    _require_reviewer(actor)
+    return (
+        QaSample.objects.filter(ticket__qa_scorecard__isnull=True)
+        .select_related("ticket", "ticket__assignee", "ticket__team")
+        .order_by("sampled_at", "pk")
+    )
+
+
+def qa_ticket_get_for(*, actor: Actor, number: str) -> Ticket:
+    """A closed ticket a reviewer may score or read the scorecard of."""
+    _require_reviewer(actor)
+    found = (
+        Ticket.objects.filter(number=number, status=TicketStatus.CLOSED)
+        .select_related("assignee", "team", "merchant")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def qa_public_messages(ticket: Ticket) -> QuerySet[TicketMessage]:
+    """What the customer saw: the reviewer scores the public conversation only."""
+    return (
+        TicketMessage.objects.filter(ticket=ticket, visibility=Visibility.PUBLIC)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+
+
+def scorecards_for(*, actor: Actor, agent_id: int | None = None) -> QuerySet[QaScorecard]:
+    """Scorecards, newest first, optionally of one agent (reviewers only)."""
+    _require_reviewer(actor)
+    cards = QaScorecard.objects.select_related("ticket", "agent", "reviewer")
+    if agent_id is not None:
+        cards = cards.filter(agent_id=agent_id)
+    return cards.order_by("-created_at", "-pk")
+
+
+# --- figures for the agent-performance page --------------------------------------------------------
+
+
+def _decimal(value: float | Decimal | None) -> Decimal:
+    return Decimal(str(value or 0)).quantize(CENT)
+
+
+def csat_by_agent(*, since: datetime) -> dict[int, tuple[Decimal, int]]:
+    """Average CSAT (1–5) and number of answers per handling agent, for tickets closed since."""
+    rows = (
+        Survey.objects.filter(
+            subject_type=SubjectType.TICKET,
+            sent_at__gte=since,
+            answered_at__isnull=False,
+            agent__isnull=False,
+        )
+        .values("agent_id")
+        .annotate(avg=Avg("score"), n=Count("pk"))
+    )
+    return {int(r["agent_id"]): (_decimal(r["avg"]), int(r["n"])) for r in rows}
+
+
+def qa_by_agent(*, since: datetime) -> dict[int, tuple[Decimal, int]]:
+    """Average QA score (1–5, the mean of the four criteria) and scorecards per agent."""
+    total = F(QA_CRITERIA[0]) + F(QA_CRITERIA[1]) + F(QA_CRITERIA[2]) + F(QA_CRITERIA[3])
+    rows = (
+        QaScorecard.objects.filter(created_at__gte=since, agent__isnull=False)
+        .values("agent_id")
+        .annotate(avg_total=Avg(total), n=Count("pk"))
+    )
+    return {
+        int(r["agent_id"]): (
+            (Decimal(str(r["avg_total"] or 0)) / len(QA_CRITERIA)).quantize(CENT),
+            int(r["n"]),
+        )
+        for r in rows
+    }
+
+
+@dataclass(frozen=True)
+class NpsScore:
+    """Net promoter score of a period: % promoters (9–10) minus % detractors (0–6)."""
+
+    period: str
+    responses: int
+    promoters: int
+    passives: int
+    detractors: int
+    invited: int
+
+    @property
+    def score(self) -> int | None:
+        if not self.responses:
+            return None
+        return round((self.promoters - self.detractors) * 100 / self.responses)
+
+
+def nps_score(*, period: str) -> NpsScore:
+    """Invitations, answers and the net promoter score of one period (e.g. "2026Q4")."""
+    answered = Q(answered_at__isnull=False)
+    figures = NpsSurvey.objects.filter(period=period).aggregate(
+        invited=Count("pk"),
+        responses=Count("pk", filter=answered),
+        promoters=Count("pk", filter=answered & Q(score__gte=9)),
+        passives=Count("pk", filter=answered & Q(score__in=[7, 8])),
+        detractors=Count("pk", filter=answered & Q(score__lte=6)),
+    )
+    return NpsScore(period=period, **{k: int(v or 0) for k, v in figures.items()})

@@ -1,0 +1,19 @@
+"""Who may write the knowledge base and use canned replies."""
+
+from __future__ import annotations
+
+from anxin.core.actors import Actor, Role
+
+# Platform staff who write articles and canned replies (reviewing is the workflow's business).
+WRITER_ROLES = frozenset({Role.AGENT, Role.ARBITRATOR, Role.ADMIN})
+
+
+def can_write(actor: Actor) -> bool:
+    return actor.workflow_role in WRITER_ROLES
+
+
+def can_manage_canned(actor: Actor) -> bool:
+    """Canned replies change what every agent sends: supervisors and administrators only."""
+    from anxin.tickets.permissions import is_supervisor
+
+    return can_write(actor) and is_supervisor(actor)

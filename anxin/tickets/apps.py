@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketsConfig(AppConfig):
+    name = "anxin.tickets"
+    label = "tickets"
+    verbose_name = _("Service desk")
+
+    def ready(self) -> None:
+        from anxin.core.embedded import EMBEDDED_JOBS
+
+        from . import sla_workflow, workflow  # noqa: F401  (registers the ticket and SLA workflows)
+        from .followup import revisits_generate
+
+        EMBEDDED_JOBS.append(revisits_generate)

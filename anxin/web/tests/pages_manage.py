@@ -1,0 +1,37 @@
+"""The administration pages and the merchant's policy settings, for screenshot and i18n checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _policy_pk(world: Any) -> str:
+    from anxin.policies.models import Policy
+
+    return f"/manage/policies/{Policy.objects.get(scope='platform').pk}/"
+
+
+def _reason_pk(world: Any) -> str:
+    from anxin.policies.models import Reason
+
+    return f"/manage/reasons/{Reason.objects.get(code='quality/defect').pk}/"
+
+
+PAGES = [
+    ("manage-home", "admin", lambda world: "/manage/"),
+    ("manage-policies", "admin", lambda world: "/manage/policies/"),
+    ("manage-policy-edit", "admin", _policy_pk),
+    ("manage-policy-new", "admin", lambda world: "/manage/policies/new/?scope=merchant"),
+    ("manage-calendar", "admin", lambda world: "/manage/calendar/?year=2026"),
+    ("manage-reasons", "admin", lambda world: "/manage/reasons/"),
+    ("manage-reason-edit", "admin", _reason_pk),
+    ("manage-categories", "admin", lambda world: "/manage/categories/"),
+    ("manage-merchants", "admin", lambda world: "/manage/merchants/"),
+    ("manage-merchant", "admin", lambda world: f"/manage/merchants/{world.shop.code}/"),
+    ("manage-desk", "admin", lambda world: "/manage/desk/"),
+    ("manage-users", "admin", lambda world: "/manage/users/"),
+    ("manage-user-edit", "admin", lambda world: f"/manage/users/{world.merchant.pk}/"),
+    ("manage-tokens", "admin", lambda world: "/manage/tokens/"),
+    ("manage-webhooks", "admin", lambda world: "/manage/webhooks/"),
+    ("merchant-policy", "merchant_admin", lambda world: "/shop/policy/"),
+]

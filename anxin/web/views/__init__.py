@@ -1,0 +1,1 @@
+"""Server-rendered pages, one module per audience; ``common`` holds what they share."""
