@@ -102,6 +102,13 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+def htmx_idle(page: Any) -> None:
+    """Wait until no htmx request is in flight (htmx marks the requesting element with
+    .htmx-request). A request still running when the page navigates away is aborted, and htmx
+    reports that on the console as an error."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
 class Session:
     """A browser context for one user and language, with helpers for the live server."""
 
@@ -146,6 +153,9 @@ class Session:
         image.scroll_into_view_if_needed()
         expect(image).to_have_js_property("complete", True)
         return int(image.evaluate("img => img.naturalWidth"))
+
+    def htmx_idle(self) -> None:
+        htmx_idle(self.page)
 
     def close(self) -> None:
         self.context.close()

@@ -65,7 +65,9 @@ def test_request_form_on_a_phone(world, open_session, language):
     )
     page.wait_for_selector("#previews img")
     assert page.locator("#id_photos-check").inner_text() == ""
+    # Leaving the quantity field fires its native change: the engine is asked once more.
     page.fill("#id_description", "The seam is torn.")
+    session.htmx_idle()
     assert page.evaluate(NO_OVERFLOW)
     session.shot("consumer-request-filled")
 

@@ -18,6 +18,7 @@ from anxin.feedback.models import Survey
 from anxin.feedback.selectors import points_balance
 from anxin.tickets.choices import Availability
 from anxin.tickets.models import AgentProfile, Team, Ticket
+from anxin.web.tests.conftest import htmx_idle
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 LANGUAGES = ["zh-hans", "en"]
@@ -37,6 +38,7 @@ def _desk(world: Any) -> Any:
 
 
 def _submit(page: Any, selector: str) -> None:
+    htmx_idle(page)
     with page.expect_navigation():
         page.locator(selector).click()
 

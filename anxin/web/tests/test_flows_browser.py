@@ -28,6 +28,7 @@ from anxin.cases.tracking import sign_generic
 from anxin.core import clock
 from anxin.core.sweeper import sweep_until_idle
 from anxin.web.case_display import ACTION_LABELS
+from anxin.web.tests.conftest import htmx_idle
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 LANGUAGES = ["zh-hans", "en"]
@@ -58,6 +59,7 @@ def submit(page, form_selector: str) -> None:
     page.locator(form_selector).first.evaluate(
         "form => { const d = form.closest('details'); if (d) d.open = true; }"
     )
+    htmx_idle(page)
     with page.expect_navigation():
         page.locator(f"{form_selector} button[type=submit]").first.click()
 
