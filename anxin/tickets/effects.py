@@ -64,7 +64,7 @@ def _restart_resolution(ticket: Ticket, step: StepContext) -> None:
 
 def effect_reject_resolution(step: StepContext) -> None:
     """Review and feedback: the customer says no; the ticket reopens and goes up a level."""
-    from .services import ticket_escalate
+    from .services import escalate_on_behalf
 
     if not step.reason.strip():
         raise ValidationFailed(fields={"reason": str(_("Tell us what is still wrong."))})
@@ -72,7 +72,7 @@ def effect_reject_resolution(step: StepContext) -> None:
     ticket.resolution_rejections += 1
     _restart_resolution(ticket, step)
     ticket.save(update_fields=["resolution_rejections", "resolved_at", "closed_at"])
-    ticket_escalate(actor=step.actor, ticket=ticket.pk, reason=step.reason)
+    escalate_on_behalf(actor=step.actor, ticket=ticket.pk, reason=step.reason)
 
 
 def effect_reopen(step: StepContext) -> None:

@@ -361,7 +361,17 @@ def ticket_escalate(
     *, actor: Actor, ticket: Ticket | int, reason: str, skip_locked: bool = False
 ) -> Ticket:
     """Raise the escalation level and hand the ticket to its team's supervisor (people give a
-    reason; the system names the rule)."""
+    reason; the system names the rule). Staff and the system only: a customer escalates by
+    rejecting the resolution, which the workflow table allows."""
+    _require_staff(actor)
+    return escalate_on_behalf(actor=actor, ticket=ticket, reason=reason, skip_locked=skip_locked)
+
+
+def escalate_on_behalf(
+    *, actor: Actor, ticket: Ticket | int, reason: str, skip_locked: bool = False
+) -> Ticket:
+    """The escalation itself, for workflow effects whose action the table has already allowed
+    (a customer's rejection escalates in the customer's name)."""
     reason = _reason_required(reason)
     locked = _lock(ticket, skip_locked=skip_locked)
     now = clock.now()

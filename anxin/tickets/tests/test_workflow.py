@@ -10,13 +10,13 @@ import pytest
 
 from anxin.core import clock
 from anxin.core.actors import SYSTEM, Actor, Role
-from anxin.core.errors import DomainError
+from anxin.core.errors import DomainError, Forbidden
 from anxin.core.models import AuditEntry
 from anxin.core.sweeper import sweep_until_idle
 from anxin.core.workflow import ActionForbidden, GuardFailed, TransitionNotAllowed
 from anxin.tickets.choices import SlaMetric, SlaStatus, TicketStatus
 from anxin.tickets.models import RevisitTask, SlaClock, Ticket, TicketEvent
-from anxin.tickets.services import ticket_act, ticket_reply
+from anxin.tickets.services import ticket_act, ticket_escalate, ticket_reply
 from anxin.tickets.workflow import TICKET_TRANSITIONS, TICKET_WORKFLOW
 
 from .desk import Desk
@@ -107,6 +107,23 @@ def test_rejected_resolution_reopens_escalates_and_restarts_the_resolution_clock
     assert TicketEvent.objects.filter(ticket=ticket, action="escalate").get().reason == (
         "The cup is still broken."
     )
+
+
+@pytest.mark.parametrize("role", [Role.CONSUMER, Role.MERCHANT_STAFF])
+def test_only_staff_and_the_system_escalate_directly(desk: Desk, role: Role) -> None:
+    # given an open ticket
+    ticket = desk.open(type="complaint")
+    # when its customer or a merchant calls the escalation service directly
+    with pytest.raises(Forbidden):
+        ticket_escalate(actor=_actor(role, desk), ticket=ticket, reason="Hurry up.")
+    # then nothing moved; an agent and the system may
+    ticket.refresh_from_db()
+    assert ticket.escalation_level == 0
+    assert not TicketEvent.objects.filter(ticket=ticket, action="escalate").exists()
+    ticket_escalate(actor=_actor(Role.AGENT, desk), ticket=ticket, reason="Needs a supervisor.")
+    ticket_escalate(actor=SYSTEM, ticket=ticket, reason="SLA-resolution")
+    ticket.refresh_from_db()
+    assert ticket.escalation_level == 2
 
 
 def test_resolved_ticket_closes_itself_after_three_days_and_complaints_get_a_revisit(
