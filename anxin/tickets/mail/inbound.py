@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -386,22 +386,28 @@ def mail_receive(*, raw: bytes, source: str) -> InboundMail:
         subject = header_text(headers, "Subject")[:255]
     except Exception:  # even the headers are unreadable: keep the bytes, quarantine below
         message_id, sender, subject = "", "", ""
-    with transaction.atomic():
-        if message_id:
-            existing = InboundMail.objects.filter(mail_message_id=message_id).order_by("pk")
-            found = existing.first()
-            if found is not None:
-                return found
-        row = InboundMail.objects.create(
-            source=source[:16],
-            mail_message_id=message_id[:255],
-            sender_hash=sender_hash(sender),
-            subject=subject,
-            raw=raw,
-            status=MailStatus.QUARANTINED,
-            reason="Received; processing did not finish.",
-            received_at=clock.now(),
-        )
+    message_id = message_id[:255]
+    if message_id:
+        found = InboundMail.objects.filter(mail_message_id=message_id).first()
+        if found is not None:
+            return found
+    try:
+        with transaction.atomic():
+            row = InboundMail.objects.create(
+                source=source[:16],
+                mail_message_id=message_id,
+                sender_hash=sender_hash(sender),
+                subject=subject,
+                raw=raw,
+                status=MailStatus.QUARANTINED,
+                reason="Received; processing did not finish.",
+                received_at=clock.now(),
+            )
+    except IntegrityError:
+        # another fetcher stored the same Message-ID a moment ago: that row is the one
+        if not message_id:
+            raise
+        return InboundMail.objects.get(mail_message_id=message_id)
     _run(row, raw)
     return row
 

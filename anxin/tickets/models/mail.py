@@ -15,7 +15,7 @@ class InboundMail(models.Model):
     """The raw message as received (bytes), with what became of it."""
 
     source = models.CharField(_("source"), max_length=16)  # maildir, imap, webhook
-    mail_message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
+    mail_message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
     sender_hash = models.CharField(_("sender lookup hash"), max_length=64, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     raw = models.BinaryField(_("raw message"))
@@ -46,6 +46,15 @@ class InboundMail(models.Model):
         indexes = [
             models.Index(fields=["status", "-received_at"]),
             models.Index(fields=["sender_hash", "-received_at"]),  # the per-sender rate limit
+        ]
+        constraints = [
+            # One row per Message-ID, even when IMAP, a Maildir and the webhook deliver the same
+            # message at the same moment (mail without one is kept every time).
+            models.UniqueConstraint(
+                fields=["mail_message_id"],
+                condition=~models.Q(mail_message_id=""),
+                name="inboundmail_message_id_once",
+            ),
         ]
 
     def __str__(self) -> str:

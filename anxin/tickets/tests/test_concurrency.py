@@ -74,6 +74,8 @@ def test_breach_racing_an_agent_reply_does_not_deadlock_or_escalate_twice() -> N
             "calendar": "natural",
         },
     )
+    # the only active policy, whether or not an earlier test of this process flushed the seeds
+    SlaPolicy.objects.exclude(name="Race").update(active=False)
     _team, agents = _team_with_agents(capacity=50)
     opened = datetime(2026, 11, 5, 10, 0, tzinfo=SH)
     with clock.frozen(opened):
@@ -96,3 +98,27 @@ def test_breach_racing_an_agent_reply_does_not_deadlock_or_escalate_twice() -> N
     firsts = SlaClock.objects.filter(metric="first_response")
     assert sorted(firsts.values_list("status", flat=True)) == ["breached"] * 10
     assert not firsts.filter(breached_at__isnull=True).exists()
+
+
+def test_the_same_mail_from_three_fetchers_at_once_is_one_row_and_one_ticket() -> None:
+    postgres_required()
+    # given one message that IMAP, a Maildir and the inbound webhook all deliver
+    from anxin.tickets.mail.inbound import mail_receive
+    from anxin.tickets.models import InboundMail
+    from anxin.web.tests.conftest import reseed
+
+    from .desk import build_desk
+    from .test_mail_inbound import mail
+
+    reseed()  # an earlier test of this process may have flushed the seeded categories
+    build_desk()
+    raw = mail(message_id="<race@example.com>")
+    # when the three store it at the same moment
+    results = race(
+        *[lambda s=s: mail_receive(raw=raw, source=s) for s in ("imap", "maildir", "webhook")]
+    )
+    # then every fetcher gets the same row, and one ticket exists
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    assert len({r.pk for r in results}) == 1
+    assert InboundMail.objects.count() == 1
+    assert Ticket.objects.filter(channel="email").count() == 1
