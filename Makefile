@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 ORDERS ?= 10000
-# Tests run on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs them in one process.
-PYTEST_ARGS ?= -n auto
+# Tests run on every core (pytest-xdist; an idle worker takes tests queued on a busy one).
+# PYTEST_ARGS="-n 0" runs them in one process.
+PYTEST_ARGS ?= -n auto --dist worksteal
 
 .PHONY: install install-dev run serve test lint format bench messages messages-check clean
 

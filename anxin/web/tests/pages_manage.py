@@ -35,3 +35,33 @@ PAGES = [
     ("manage-webhooks", "admin", lambda world: "/manage/webhooks/"),
     ("merchant-policy", "merchant_admin", lambda world: "/shop/policy/"),
 ]
+
+
+def integrations(world: Any) -> None:
+    """A token, an endpoint and a few deliveries, so the lists show rows."""
+    from anxin.accounts.services import api_token_create
+    from anxin.notifications.choices import Channel, OutboxStatus
+    from anxin.notifications.models import OutboxMessage
+    from anxin.notifications.services import webhook_endpoint_create
+
+    admin = world.actor(world.admin)
+    api_token_create(actor=admin, name="ERP", merchant_id=world.shop.pk, created_by=world.admin)
+    endpoint = webhook_endpoint_create(
+        actor=admin, merchant=world.shop, url="https://erp.example.com/anxin/webhooks"
+    ).endpoint
+    for status, error, code in (
+        (OutboxStatus.SENT, "", 200),
+        (OutboxStatus.DEAD, "HTTP 503 after 8 attempts", 503),
+        (OutboxStatus.PENDING, "", None),
+    ):
+        OutboxMessage.objects.create(
+            channel=Channel.WEBHOOK,
+            merchant_id=world.shop.pk,
+            endpoint=endpoint,
+            event="case.approve",
+            payload={"event": "case.approve"},
+            status=status,
+            attempts=8 if error else 1,
+            last_error=error,
+            response_status=code,
+        )
