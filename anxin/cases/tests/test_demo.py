@@ -7,18 +7,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from anxin.accounts.models import User
 from anxin.accounts.services import actor_for_user
 from anxin.cases.choices import CaseStatus
-from anxin.cases.demo import demo_cases
 from anxin.cases.models import Case, CaseEvent, Refund, ReturnAddress
 from anxin.cases.permissions import cases_visible_to
-from anxin.catalog.demo import demo_load
 from anxin.catalog.models import Merchant
 from anxin.core import clock
 from anxin.core.models import AuditEntry, Deadline
+from anxin.core.tests.shared_rows import rows_for_the_group
 from anxin.notifications.models import Notification
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -32,13 +30,29 @@ def frozen_clock():
         yield NOW
 
 
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker):
+    """The demo world is built once for this module: every test here reads it (and what a test
+    changes is rolled back after it). Tests that load their own are in test_demo_runs."""
+    with rows_for_the_group(django_db_blocker):
+        out = StringIO()
+        with django_db_blocker.unblock(), clock.frozen(NOW):
+            call_command(
+                "demo_data",
+                "--orders",
+                str(ORDERS),
+                "--cases",
+                str(CASES),
+                "--seed",
+                "11",
+                stdout=out,
+            )
+        yield out.getvalue()
+
+
 @pytest.fixture
-def demo(db, frozen_clock):
-    out = StringIO()
-    call_command(
-        "demo_data", "--orders", str(ORDERS), "--cases", str(CASES), "--seed", "11", stdout=out
-    )
-    return out.getvalue()
+def demo(demo_world, db, frozen_clock):
+    return demo_world
 
 
 def _actor(username):
@@ -120,27 +134,6 @@ def _snapshot():
     )
 
 
-class _Rollback(Exception):
-    pass
-
-
-def test_the_same_seed_gives_the_same_cases(db, frozen_clock):
-    # given
-    demo_load(orders=ORDERS, seed=5)
-    try:
-        with transaction.atomic():
-            demo_cases(count=15, seed=3)
-            first = _snapshot()
-            raise _Rollback
-    except _Rollback:
-        pass
-    # when
-    made = demo_cases(count=15, seed=3)
-    # then
-    assert _snapshot() == first
-    assert made == len(first) >= 12
-
-
 def test_a_second_if_empty_run_opens_no_cases(demo):
     # given
     before = _snapshot()
@@ -150,21 +143,3 @@ def test_a_second_if_empty_run_opens_no_cases(demo):
     # then
     assert _snapshot() == before
     assert "demo cases not opened" in out.getvalue()
-
-
-def test_an_if_empty_run_gives_a_demo_world_without_cases_its_cases(db, frozen_clock):
-    # given: a demo world loaded before there were demo cases
-    demo_load(orders=ORDERS, seed=5)
-    out = StringIO()
-    # when
-    call_command("demo_data", "--orders", "50", "--cases", "8", "--if-empty", stdout=out)
-    # then
-    assert 6 <= Case.objects.count() <= 8
-    assert "Orders already exist" in out.getvalue()
-
-
-def test_no_cases_when_asked_for_none(db, frozen_clock):
-    # given / when
-    call_command("demo_data", "--orders", "40", "--cases", "0", stdout=StringIO())
-    # then
-    assert not Case.objects.exists()
