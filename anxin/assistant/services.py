@@ -27,7 +27,7 @@ from .nlu.intents import INTENTS, OUT_OF_SCOPE
 from .nlu.understand import Understanding, understand
 
 CHOICE = re.compile(
-    r"^(intent|order|line|reason|qty|confirm|type|human|helped|rate):([\w./-]{1,64})$"
+    r"^(intent|order|line|reason|qty|confirm|type|human|helped|rate):([\w./-]{1,64})$", re.ASCII
 )
 LANGUAGES = ("zh-hans", "en")
 NOT_YOURS = _("The assistant talks with customers: sign in with a customer account.")

@@ -69,3 +69,10 @@ def localized_field_errors(errors: list[dict[str, Any]]) -> dict[str, str]:
             text = _("This value is not valid.")
         fields.setdefault(path, text)
     return fields
+
+
+def whole_number(raw: str | None) -> int | None:
+    """An id or count typed or posted as text: ASCII digits only, else None. (``str.isdigit``
+    also accepts "²", which ``int`` refuses.)"""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() else None

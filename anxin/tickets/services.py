@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anxin.catalog.models import Order
@@ -102,10 +101,16 @@ def _order_for(actor: Actor, ref: str) -> Order | None:
 
     orders = orders_visible_to(actor) if not actor.is_system else Order.objects.all()
     try:
-        found = orders.filter(public_id=uuid.UUID(ref)).first()
+        return orders.filter(public_id=uuid.UUID(ref)).first()
     except ValueError:
-        found = orders.filter(Q(number=ref) | Q(external_id=ref)).order_by("pk").first()
-    return found
+        pass
+    by_number = orders.filter(number=ref).first()
+    if by_number is not None:
+        return by_number
+    # A shop's order id is unique per merchant only: one that several shops use names no order
+    # (guessing would show the ticket to the wrong merchant).
+    matches = list(orders.filter(external_id=ref)[:2])
+    return matches[0] if len(matches) == 1 else None
 
 
 def _case_for(actor: Actor, number: str) -> Any:

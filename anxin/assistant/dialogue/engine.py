@@ -8,6 +8,8 @@ from collections.abc import Callable
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from anxin.core.validation import whole_number
+
 from ..choices import HandoffReason, SessionStatus
 from ..nlu.intents import INTENTS, OUT_OF_SCOPE
 from .context import Context
@@ -145,7 +147,7 @@ def _respond(ctx: Context) -> Turn:
     if ctx.chose("helped"):
         thanks(ctx, turn)
         return turn
-    if (score := ctx.chose("rate")) and score.isdigit() and 1 <= int(score) <= 5:
+    if (score := whole_number(ctx.chose("rate"))) and 1 <= score <= 5:
         from ..services import conversation_rate
 
         conversation_rate(conversation=conversation, score=int(score))

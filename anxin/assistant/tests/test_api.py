@@ -92,6 +92,10 @@ def test_wrong_shapes_are_4xx(shop):
     assert chat.api.post(url, {"text": 42}).status_code in (400, 422)
     response = chat.api.post(url, {"text": "hi", "choice": "rm -rf /"})
     assert response.status_code == 422 and "choice" in response.json()["error"]["fields"]
+    # "²" is a digit to str.isdigit() but not to int(): refused as a choice, not a 500
+    for choice in ("rate:²", "qty:²", "rate:٣"):
+        response = chat.api.post(url, {"text": "", "choice": choice})
+        assert response.status_code == 422 and "choice" in response.json()["error"]["fields"]
     assert chat.api.post(url, {"text": "a" * 20_001}).status_code == 422
     assert chat.api.post(url, raw=b'{"text": "\xff\xfe"}').status_code == 400
     assert chat.api.post("/assistant/sessions/not-a-uuid/messages", {"text": "hi"}).status_code in (

@@ -214,3 +214,27 @@ def test_merchant_token_sees_only_its_tickets(desk: Desk) -> None:
     assert own.number in listed
     assert other.number not in listed
     assert token.get(f"/tickets/{other.number}").status_code == 404
+
+
+def test_a_shop_order_id_two_shops_use_links_no_order(desk: Desk) -> None:
+    # given the second shop also has an order whose shop id is E1001
+    from anxin.cases.tests.helpers import delivered_order
+    from anxin.core.actors import SYSTEM
+    from anxin.tickets.inputs import TicketOpenIn
+    from anxin.tickets.services import ticket_open
+
+    twin = delivered_order(desk.world.other_order.merchant, "E1001")
+    # when an e-mail (the system, which sees every shop) names E1001, or the twin's number
+    ambiguous = ticket_open(
+        actor=SYSTEM,
+        data=TicketOpenIn(type="inquiry", subject="?", body="?", order="E1001"),
+        channel="email",
+    )
+    by_number = ticket_open(
+        actor=SYSTEM,
+        data=TicketOpenIn(type="inquiry", subject="?", body="?", order=twin.number),
+        channel="email",
+    )
+    # then the shop id alone links no order and no merchant; the order number is unambiguous
+    assert (ambiguous.order_id, ambiguous.merchant_id) == (None, None)
+    assert (by_number.order_id, by_number.merchant_id) == (twin.pk, twin.merchant_id)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from anxin.core.actors import Role
 from anxin.core.errors import DomainError
+from anxin.core.validation import whole_number
 from anxin.knowledge import selectors, services
 from anxin.knowledge.choices import ArticleStatus
 from anxin.knowledge.models import Article
@@ -147,7 +148,7 @@ def article_act(request: HttpRequest, slug: str, action: str) -> HttpResponse:
             article=found,
             action=action,
             reason=request.POST.get("reason", "").strip()[:2000],
-            version=int(version) if version.isdigit() else None,
+            version=whole_number(version),
         )
     except DomainError as error:
         flash_error(request, error)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from anxin.core import clock
 from anxin.core.actors import Actor
 from anxin.core.errors import DomainError
+from anxin.core.validation import whole_number
 from anxin.feedback import selectors, services
 from anxin.feedback.models import COMMENT_MAX, QaScorecard
 from anxin.feedback.permissions import can_review_quality
@@ -199,7 +200,7 @@ def scorecards(request: HttpRequest) -> HttpResponse:
         for pk in sorted(people, key=lambda pk: people[pk].get_username())
     ]
     agent_param = request.GET.get("agent", "")
-    agent_id = int(agent_param) if agent_param.isdigit() else None
+    agent_id = whole_number(agent_param)
     cards = list(selectors.scorecards_for(actor=me, agent_id=agent_id)[:100])
     return page(
         request,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticError
 
 from anxin.core.errors import DomainError
-from anxin.core.validation import localized_field_errors
+from anxin.core.validation import localized_field_errors, whole_number
 from anxin.tickets import selectors, services
 from anxin.tickets.choices import Availability, Channel, TicketStatus
 from anxin.tickets.inputs import TicketOpenIn
@@ -233,7 +233,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
             ticket=ticket,
             action=action,
             reason=reason,
-            version=int(version) if version.isdigit() else None,
+            version=whole_number(version),
             data={"into": request.POST.get("into", "")[:20]} if action == "merge" else None,
         ),
     )
@@ -264,7 +264,7 @@ def route(request: HttpRequest, number: str, what: str) -> HttpResponse:
             lambda: services.ticket_assign(
                 actor=me,
                 ticket=ticket,
-                assignee_id=int(raw) if raw.isdigit() else None,
+                assignee_id=whole_number(raw),
                 reason=reason,
             ),
         )

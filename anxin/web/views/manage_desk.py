@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from anxin.core.actors import Role
 from anxin.core.errors import DomainError
+from anxin.core.validation import whole_number
 from anxin.tickets.choices import AssignmentMode, Channel, Priority, TicketType
 from anxin.tickets.desk_settings import revisit_rule_update, sla_policy_save, team_update
 from anxin.tickets.models import RevisitRule, SlaPolicy, Team
@@ -91,7 +92,7 @@ def team_save(request: HttpRequest, pk: int) -> HttpResponse:
     team = get_object_or_404(Team, pk=pk)
     raw = request.POST.get("supervisor", "")
     data = {
-        "supervisor": int(raw) if raw.isdigit() else None,
+        "supervisor": whole_number(raw),
         "assignment_mode": request.POST.get("assignment_mode", ""),
         "first_line": request.POST.get("first_line") == "on",
     }

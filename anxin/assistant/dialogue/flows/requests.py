@@ -16,6 +16,7 @@ from anxin.cases.selectors import decision_for, reason_get
 from anxin.cases.services import LABEL_STATES, case_open, evidence_add, label_instructions
 from anxin.catalog.models import Order, OrderLine
 from anxin.core.errors import DomainError
+from anxin.core.validation import whole_number
 from anxin.policies.models import Reason
 
 from ...models import Photo
@@ -72,10 +73,10 @@ def request_flow(ctx: Context, turn: Turn, *, intent: str | None = None) -> None
             memory["reason"] = reason
     if not memory.get("quantity"):
         chosen = ctx.chose("qty")
-        quantity = int(chosen) if chosen and chosen.isdigit() else ctx.heard.slots.get("quantity")
+        quantity = whole_number(chosen) or ctx.heard.slots.get("quantity")
         if not quantity and memory.get("step") == "quantity":
             bare = ctx.heard.normalised.strip(" .。件个")
-            quantity = int(bare) if bare.isdigit() and 0 < int(bare) <= 100 else None
+            quantity = n if (n := whole_number(bare)) and 0 < n <= 100 else None
         if quantity:
             memory["quantity"] = int(quantity)
 
