@@ -10,7 +10,7 @@ from django.urls import reverse
 from anxin.cases.inputs import CaseOpenIn
 from anxin.cases.services import case_act, case_open
 from anxin.core import clock
-from anxin.web.views.console_queries import board_for, is_at_risk
+from anxin.web.views.console.queries import board_for, is_at_risk
 
 pytestmark = pytest.mark.django_db
 

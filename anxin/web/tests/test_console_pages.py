@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from anxin.cases.services import case_act
 from anxin.core import clock
-from anxin.web.views import console_cases
+from anxin.web.views.console import cases as console_cases
 
 from .pages_console import PAGES
 

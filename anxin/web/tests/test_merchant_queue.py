@@ -135,7 +135,7 @@ def test_end_before_start_is_refused(world, as_user):
 
 
 def test_pagination_keeps_filters(world, as_user, monkeypatch):
-    from anxin.web.views import merchant_queue
+    from anxin.web.views.merchant import queue as merchant_queue
 
     monkeypatch.setattr(merchant_queue, "PER_PAGE", 1)
     open_at(world, NOW - timedelta(hours=1))
@@ -322,7 +322,7 @@ def test_csv_guards_against_formula_injection(world, as_user):
 
 
 def test_csv_safe_cell_rules():
-    from anxin.web.views.merchant_export import safe_cell
+    from anxin.web.views.merchant.export import safe_cell
 
     for dangerous in ("=1+1", "+1", "-1", "@x", "\tx", "\rx"):
         assert safe_cell(dangerous) == "'" + dangerous

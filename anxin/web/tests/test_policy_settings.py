@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, path, reverse
 
 from anxin.core.models import AuditEntry
 from anxin.policies.models import Policy
-from anxin.web.views import policy_settings
+from anxin.web.views.merchant import policy as policy_settings
 from config.urls import urlpatterns as site_urlpatterns
 
 from .test_manage_rules import field_error

@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from anxin.web.views import console, console_cases, console_lookup
+from anxin.web.views.console import cases as console_cases
+from anxin.web.views.console import home as console
+from anxin.web.views.console import lookup as console_lookup
 
 app_name = "console"
 urlpatterns = [

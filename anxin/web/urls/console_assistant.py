@@ -3,7 +3,7 @@ masked) and intent corrections."""
 
 from django.urls import path
 
-from anxin.web.views import console_assistant as views
+from anxin.web.views.console import assistant as views
 
 app_name = "console_assistant"
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from anxin.web.views import console_kb as views
+from anxin.web.views.console import kb as views
 
 app_name = "console_kb"
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from anxin.web.views import console_mail
+from anxin.web.views.console import mail as console_mail
 
 app_name = "console_mail"
 urlpatterns = [

@@ -3,7 +3,7 @@ and per agent (supervisors only)."""
 
 from django.urls import path
 
-from anxin.web.views import console_quality as views
+from anxin.web.views.console import quality as views
 
 app_name = "console_quality"
 urlpatterns = [

@@ -3,7 +3,8 @@ revisits and agent performance."""
 
 from django.urls import path
 
-from anxin.web.views import console_performance, console_tickets
+from anxin.web.views.console import performance as console_performance
+from anxin.web.views.console import tickets as console_tickets
 
 app_name = "console_tickets"
 urlpatterns = [

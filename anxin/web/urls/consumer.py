@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from anxin.web.views import consumer, consumer_case, consumer_request, notifications
+from anxin.web.views import notifications
+from anxin.web.views.consumer import case as consumer_case
+from anxin.web.views.consumer import home as consumer
+from anxin.web.views.consumer import request as consumer_request
 
 app_name = "consumer"
 urlpatterns = [

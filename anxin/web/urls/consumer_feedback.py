@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from anxin.web.views import consumer_feedback as views
+from anxin.web.views.consumer import feedback as views
 
 app_name = "consumer_feedback"
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from anxin.web.views import consumer_tickets as views
+from anxin.web.views.consumer import tickets as views
 
 app_name = "consumer_tickets"
 urlpatterns = [

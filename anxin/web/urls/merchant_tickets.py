@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from anxin.web.views import merchant_tickets as views
+from anxin.web.views.merchant import tickets as views
 
 app_name = "merchant_tickets"
 urlpatterns = [

@@ -1,1 +1,3 @@
-"""Server-rendered pages, one module per audience; ``common`` holds what they share."""
+"""Server-rendered pages, one subpackage per audience (``consumer``, ``merchant``, ``console``,
+``manage``); the modules at this level are shared by several audiences or public (help, contact,
+survey, the front door, error pages)."""

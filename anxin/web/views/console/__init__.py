@@ -1,0 +1,1 @@
+"""Platform console pages at /console/: board, cases, tickets, knowledge base, mail, quality."""

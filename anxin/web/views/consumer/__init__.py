@@ -1,0 +1,1 @@
+"""Consumer portal pages at /my/: overview, orders, requests, tickets and feedback."""

@@ -1,0 +1,1 @@
+"""Administration pages at /manage/: policies, calendar, reasons, merchants, desk, users."""

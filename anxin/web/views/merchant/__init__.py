@@ -1,0 +1,1 @@
+"""Merchant workbench pages at /shop/: dashboard, queue, case pages, policy and addresses."""
