@@ -63,6 +63,12 @@ DEADLINE_LABELS: dict[str, Any] = {
     "completion": _("Confirm the item is fine"),
 }
 
+
+def deadline_label(kind: str | None) -> str:
+    """The reader's words for a deadline kind (the kind itself when it has none)."""
+    return str(DEADLINE_LABELS.get(kind or "", kind or ""))
+
+
 # Automatic actions name their rule: "P-2/P-3: merchant did not respond in time (48 h)".
 RULE_TEXT = re.compile(r"^(?P<code>P-[0-9/P-]+): .* \((?P<n>\d+) (?P<unit>[hd])\)$")
 RULE_SENTENCES: dict[str, Any] = {

@@ -70,3 +70,8 @@ def get_item(mapping: dict[str, Any], key: str) -> Any:
 @register.filter
 def rule_label(code: str) -> str:
     return case_display.rule_label(code)
+
+
+@register.filter
+def deadline_label(kind: str | None) -> str:
+    return case_display.deadline_label(kind)

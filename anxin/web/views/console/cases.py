@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.utils import translation
 from django.views.decorators.http import require_POST
 
+from anxin.cases.board import board_urgency
 from anxin.cases.models import Case, ReturnAddress
 from anxin.cases.selectors import case_get_for, refund_list_for
 from anxin.core import clock
@@ -22,6 +23,7 @@ from anxin.policies.models import POLICY_FIELDS, Policy
 from anxin.web.case_display import (
     ACTION_LABELS,
     actions_for,
+    deadline_label,
     open_deadlines,
     timeline,
 )
@@ -31,7 +33,7 @@ from ..common import PLATFORM_STAFF, actor, audience
 from ..evidence import evidence_response
 from .forms import CaseFilterForm
 from .home import page
-from .queries import ConsoleFilters, console_cases, deadline_label, urgency
+from .queries import ConsoleFilters, console_cases
 
 PAGE_SIZE = 50
 
@@ -62,7 +64,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         page_obj = paginator.get_page(request.GET.get("page"))
         now = clock.now()
         rows = [
-            (case, deadline_label(case.next_kind), urgency(case, now))
+            (case, deadline_label(case.next_kind), board_urgency(case, now=now))
             for case in page_obj.object_list
         ]
     return page(
@@ -126,7 +128,7 @@ def _render_case(
     addresses: list[ReturnAddress] = []
     if "approve" in codes:
         addresses = list(
-            ReturnAddress.objects.filter(merchant_id=case.merchant_id).order_by(
+            ReturnAddress.unscoped.filter(merchant_id=case.merchant_id).order_by(
                 "-is_default", "label", "pk"
             )
         )

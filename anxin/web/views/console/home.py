@@ -13,18 +13,18 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from anxin.cases.board import (
+    AT_RISK_HOURS,
+    LEGAL_REFUND_DAYS,
+    CaseOverview,
+    case_board_for,
+    case_overview_for,
+)
 from anxin.core import clock
 from anxin.core.actors import Role
 
 from ..common import PLATFORM_STAFF, actor, audience, is_htmx
 from ..merchant.dashboard import Dashboard, Tile, dashboard_for, duration_text
-from .queries import (
-    AT_RISK_HOURS,
-    LEGAL_REFUND_DAYS,
-    Overview,
-    board_for,
-    overview_for,
-)
 
 BOARD_REFRESH_SECONDS = 30
 
@@ -37,7 +37,7 @@ def page(
     return render(request, template, context, status=status)
 
 
-def _tiles(overview: Overview, dashboard: Dashboard) -> list[Tile]:
+def _tiles(overview: CaseOverview, dashboard: Dashboard) -> list[Tile]:
     """The platform's key figures: the shared dashboard's, with the board's buckets instead of
     the merchant's "waiting for you"."""
     numbers = dashboard.numbers
@@ -80,7 +80,7 @@ def _tiles(overview: Overview, dashboard: Dashboard) -> list[Tile]:
 def home(request: HttpRequest) -> HttpResponse:
     """Key figures and charts for every merchant (the shared dashboard teaser), open cases by
     status and the merchants with the most open cases."""
-    overview = overview_for(actor=actor(request))
+    overview = case_overview_for(actor=actor(request))
     dashboard = dashboard_for(actor(request))
     return page(
         request,
@@ -99,7 +99,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     """The board; htmx polls the same URL every 30 s and gets just the columns back."""
     context = {
-        "board": board_for(actor=actor(request)),
+        "board": case_board_for(actor=actor(request)),
         "refreshed_at": clock.now(),
         "refresh_seconds": BOARD_REFRESH_SECONDS,
         "at_risk_hours": AT_RISK_HOURS,

@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy as _
 
 from anxin.cases.choices import TERMINAL, CaseStatus, CaseType
 from anxin.cases.models import Case, ReturnAddress
-from anxin.cases.permissions import cases_visible_to
 from anxin.cases.selectors import (
     AT_RISK,
     OVERDUE,
@@ -39,6 +38,7 @@ from anxin.core import clock
 from anxin.core.actors import MERCHANT_ROLES, Actor
 from anxin.policies.models import Reason
 from anxin.web.case_display import DEADLINE_LABELS
+from anxin.web.selectors import saved_view_list_for
 
 from ..common import MERCHANTS, actor, audience
 
@@ -136,7 +136,7 @@ def _local_midnight(day: Any) -> datetime:
 def queue_cases(viewer: Actor, data: dict[str, Any]) -> QuerySet[Case]:
     """The actor's cases matching the (cleaned) filters, nearest pending deadline first; cases
     without a pending deadline come last, newest first."""
-    cases = cases_visible_to(viewer).select_related("line__sku", "reason", "order")
+    cases = Case.objects.for_actor(viewer).select_related("line__sku", "reason", "order")
     status = data.get("status") or ""
     if not status:
         cases = cases.exclude(status__in=TERMINAL)
@@ -208,8 +208,6 @@ def render_queue(
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The queue page for these filters (also re-rendered by the POST views on bad input)."""
-    from .saved import saved_views_for
-
     viewer = actor(request)
     form, data = queue_filters(params)
     paginator = Paginator(queue_cases(viewer, data), PER_PAGE)
@@ -222,10 +220,8 @@ def render_queue(
         "page": page,
         "rows": [queue_row(case, now) for case in page.object_list],
         "query": query,
-        "saved_views": saved_views_for(request.user),
-        "addresses": ReturnAddress.objects.filter(merchant_id__in=viewer.merchant_ids).order_by(
-            "-is_default", "label"
-        ),
+        "saved_views": saved_view_list_for(actor=viewer),
+        "addresses": ReturnAddress.objects.for_actor(viewer).order_by("-is_default", "label"),
         "approvable_statuses": APPROVABLE,
         "errors": {},
         **(extra or {}),
