@@ -23,7 +23,7 @@ from anxin.core.actors import Actor
 from anxin.core.errors import DomainError
 
 from ..common import PLATFORM_STAFF, actor, audience, flash_error
-from ..merchant.dashboard import Tile
+from ..dashboard import Tile
 from .home import page
 
 PERIODS = {"7": 7, "30": 30, "90": 90}

@@ -24,7 +24,7 @@ from anxin.core import clock
 from anxin.core.actors import Role
 
 from ..common import PLATFORM_STAFF, actor, audience, is_htmx
-from ..merchant.dashboard import Dashboard, Tile, dashboard_for, duration_text
+from ..dashboard import Dashboard, Tile, dashboard_for, duration_text
 
 BOARD_REFRESH_SECONDS = 30
 
@@ -81,7 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Key figures and charts for every merchant (the shared dashboard teaser), open cases by
     status and the merchants with the most open cases."""
     overview = case_overview_for(actor=actor(request))
-    dashboard = dashboard_for(actor(request))
+    dashboard = dashboard_for(actor=actor(request))
     return page(
         request,
         "web/console/home.html",
