@@ -216,13 +216,29 @@ CELERY_BEAT_SCHEDULE = {
 # The embedded shape (make run) sweeps deadlines in a thread of the development server.
 ANXIN_EMBEDDED_SWEEPER = env_bool("ANXIN_EMBEDDED_SWEEPER", False)
 
+# One line per event, one handler: Django's own "django" handler is dropped, so nothing prints twice.
+# A 4xx answer is not our error: django.request logs only 5xx (with their traceback), and a client's
+# suspicious request (django.security: bad Host header, CSRF) is one line without a traceback. The
+# development server and the access log of a production server still list every request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors": {"()": "anxin.core.logfilters.ClientErrorWithoutTraceback"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["client_errors"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("ANXIN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"level": "ERROR"},
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},  # four INFO lines per successful login; failures stay
+    },
 }
 
 # --- refunds --------------------------------------------------------------------------------------

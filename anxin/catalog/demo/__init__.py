@@ -32,9 +32,18 @@ from ..models import (
 from .orders import Batch, batch_write, last_numbers, orders_build, sequences_bump
 from .world import Person, people_create, stores_create
 
-__all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "DemoResult", "demo_load", "demo_logins_present"]
+__all__ = [
+    "DEMO_LOGINS",
+    "DEMO_PASSWORD",
+    "DEMO_TOKEN_NAME",
+    "DemoResult",
+    "demo_load",
+    "demo_logins_present",
+]
 
 DEMO_PASSWORD = "anxin-demo-2026"  # noqa: S105 - a published demo password, by design
+# The name of the demo merchant's integration token (the banner of make run issues a new one).
+DEMO_TOKEN_NAME = "演示店铺订单对接"  # noqa: S105 - a name, not a secret
 # Seeding is run by an operator from the command line; the audit rows say so.
 OPERATOR = Actor(role=Role.ADMIN, platform=True, label="demo_data")
 DEMO_LOGINS: list[tuple[Role, str]] = [
@@ -140,7 +149,7 @@ def demo_load(*, orders: int, seed: int = 2026) -> DemoResult:
         first, _consumer_person(batch, people), [s.merchant.pk for s in stores]
     )
     issued = api_token_create(
-        actor=OPERATOR, name="演示店铺订单对接", merchant_id=first.pk, created_by=merchant_admin
+        actor=OPERATOR, name=DEMO_TOKEN_NAME, merchant_id=first.pk, created_by=merchant_admin
     )
     audit_record(actor=OPERATOR, action="demo_data.load", data={"seed": seed, **batch.counts()})
     counts = {

@@ -11,7 +11,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from anxin.catalog.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_load, demo_logins_present
+from anxin.catalog.demo import DEMO_LOGINS, demo_load
+from anxin.catalog.demo.banner import demo_banner_lines
 from anxin.catalog.models import Order
 from anxin.core.models import AuditEntry
 
@@ -39,6 +40,11 @@ class Command(BaseCommand):
             help="load no orders when the database has orders, and open no cases when it has "
             "cases (a demo world without cases gets them)",
         )
+        parser.add_argument(
+            "--no-banner",
+            action="store_true",
+            help="print no logins, address or token (make run prints them last, with demo_banner)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["orders"] < 0:
@@ -50,7 +56,7 @@ class Command(BaseCommand):
             # A demo world loaded before demo cases existed gets its cases now (once).
             if AuditEntry.objects.filter(action="demo_data.load").exists():
                 self._cases(options, Order.objects.count())
-            self._logins()
+            self._banner(options)
             return
         started = time.monotonic()
         result = demo_load(orders=options["orders"], seed=options["seed"])
@@ -67,14 +73,9 @@ class Command(BaseCommand):
         self._cases(options, options["orders"])
         # The service desk's demo tickets, by name too (the catalog does not know the desk).
         call_command("demo_tickets", stdout=self.stdout)
-        self._logins()
         if len(result.logins_created) < len(DEMO_LOGINS):
             self.stdout.write("Logins that existed before were left as they were.")
-        merchant = result.token_merchant
-        self.stdout.write(f"API token for {merchant.name} ({merchant.code}), shown only once:")
-        self.stdout.write(f"  {result.token}")
-        self.stdout.write("")
-        self.stdout.write(f"Open {URL}")
+        self._banner(options, token=result.token, merchant=result.token_merchant)
 
     def _cases(self, options: dict[str, Any], orders: int) -> None:
         count = options["cases"]
@@ -88,15 +89,8 @@ class Command(BaseCommand):
             stdout=self.stdout,
         )
 
-    def _logins(self) -> None:
-        rows = demo_logins_present()
-        self.stdout.write("")
-        if not rows:
-            self.stdout.write("No demo logins exist in this database.")
+    def _banner(self, options: dict[str, Any], **token: Any) -> None:
+        if options["no_banner"]:
             return
-        self.stdout.write("Demo logins:")
-        self.stdout.write(f"  {'role':<18}  {'username':<16}  password")
-        self.stdout.write(f"  {'-' * 18}  {'-' * 16}  {'-' * len(DEMO_PASSWORD)}")
-        for role, username in rows:
-            self.stdout.write(f"  {role.value:<18}  {username:<16}  {DEMO_PASSWORD}")
-        self.stdout.write("")
+        for line in demo_banner_lines(url=URL, **token):
+            self.stdout.write(line)
