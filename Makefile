@@ -26,12 +26,15 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
+# The banner (address, logins, a new API token) waits in the background until the server listens,
+# so it is the last thing on the screen; e-mails go to var/mail/ (ADR 0012).
 run: install
 	@mkdir -p var
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo_data --orders $(ORDERS) --if-empty
+	$(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(BIN)/python manage.py demo_data --orders $(ORDERS) --if-empty --no-banner
 	$(BIN)/python manage.py assistant_train --if-missing
-	ANXIN_EMBEDDED_SWEEPER=1 $(BIN)/python manage.py runserver $(HOST)
+	@$(BIN)/python manage.py demo_banner --wait $(HOST) & \
+	ANXIN_EMBEDDED_SWEEPER=1 DJANGO_RUNSERVER_HIDE_WARNING=true exec $(BIN)/python manage.py runserver $(HOST)
 
 serve: install
 	$(BIN)/python manage.py runserver $(HOST)
