@@ -6,6 +6,7 @@ skip with a message on a laptop, and fail when ``CI=true`` (a missing browser is
 
 from __future__ import annotations
 
+import copy
 import importlib
 import os
 import shutil
@@ -17,7 +18,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from .world import PASSWORD, World, build_world
+from anxin.core import clock
+from anxin.core.tests.shared_rows import rows_for_the_group
+
+from .world import NOW, PASSWORD, World, build_world
 
 CHROMIUM = os.environ.get("ANXIN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -59,6 +63,26 @@ def reseed() -> None:
 def world(db: Any) -> World:
     reseed()
     return build_world()
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    with rows_for_the_group(django_db_blocker):
+        with django_db_blocker.unblock():
+            reseed()
+            built = build_world()
+        clock.unfreeze()
+        yield built
+
+
+@pytest.fixture
+def shared_world(_module_world: World, db: Any) -> World:
+    """The small world built once per module (a module opts in by defining ``world`` as this):
+    what a test changes in the database rolls back after it, and each test gets its own copy of
+    the objects, so one that changes an object in memory leaves the next test's world as built.
+    Never for browser tests (``live_server`` flushes the database)."""
+    clock.freeze(NOW)
+    return copy.deepcopy(_module_world)
 
 
 def signed_in(user: Any, language: str = "en") -> Client:

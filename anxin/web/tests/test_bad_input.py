@@ -15,6 +15,12 @@ from anxin.catalog.tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
+
+
 def client(user) -> Client:
     c = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
     c.force_login(user)

@@ -16,6 +16,12 @@ from anxin.core import clock
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
+
+
 def _open(world, order="E1002"):
     return case_open(
         actor=world.actor(world.consumer),

@@ -14,6 +14,12 @@ from anxin.cases.services import case_act, evidence_add
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
+
+
 def _act(client, case, action, **data):
     data.setdefault("version", case.state_version)
     return client.post(reverse("console:case_act", args=[case.number, action]), data)

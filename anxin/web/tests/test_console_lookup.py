@@ -11,6 +11,12 @@ from anxin.web.lookup import lookup
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
+
+
 def _get(client, q):
     return client.get(reverse("console:lookup"), {"q": q})
 

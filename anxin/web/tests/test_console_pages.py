@@ -17,6 +17,12 @@ from .pages_console import PAGES
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
+
+
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_every_page_renders_for_an_agent(world, as_user, language):
     client = as_user(world.agent, language)

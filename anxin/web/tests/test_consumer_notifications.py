@@ -12,6 +12,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
+
+
+@pytest.fixture
 def told(world):
     """The merchant approved and later rejected-like news: the consumer has notifications."""
     advance(world.case, (world.actor(world.merchant), "approve", {}))

@@ -12,6 +12,12 @@ from .pages_consumer import PAGES
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
+
+
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 @pytest.mark.parametrize(("name", "username", "url_of"), PAGES, ids=[p[0] for p in PAGES])
 def test_page_renders(world, as_user, language, name, username, url_of):

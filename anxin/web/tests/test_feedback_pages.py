@@ -18,6 +18,12 @@ from .pages_feedback import PAGES, closed_desk_ticket, ticket_survey
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
+
 BY_NAME = {name: url for name, _user, url in PAGES}
 CONSOLE = [name for name in BY_NAME if name.startswith("console-")]
 

@@ -8,6 +8,12 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
+
+
 def test_login_page_renders_in_both_languages():
     for language, word in (("en", "Sign in"), ("zh-hans", "登录")):
         response = Client(HTTP_ACCEPT_LANGUAGE=language).get("/accounts/login/")

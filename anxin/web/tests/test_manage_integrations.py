@@ -19,6 +19,12 @@ from .test_manage_rules import field_error
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
+
+
 def issued_token(body: str) -> str:
     found = re.search(r'id="issued-token" class="secret" value="([^"]+)"', body)
     assert found, "the new token is not on the page"

@@ -10,6 +10,12 @@ from django.test import Client
 from .pages_manage import PAGES
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
 ADMIN_PAGES = [p for p in PAGES if p[1] == "admin"]
 
 

@@ -15,6 +15,12 @@ from .test_manage_rules import field_error
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
+
+
 # --- merchants --------------------------------------------------------------------------------
 
 

@@ -14,6 +14,12 @@ from anxin.policies.models import POLICY_FIELDS, CalendarDay, Policy, Reason
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
+
+
 def platform_form(**changes):
     row = Policy.objects.get(scope="platform")
     data = {

@@ -8,6 +8,12 @@ from anxin.cases.models import ReturnAddress
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
+
 GOOD = {
     "label": "北京仓",
     "contact_name": "李四",

@@ -14,6 +14,12 @@ from .world import advance
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
+
+
 def url(case, tail=""):
     return f"/shop/cases/{case.number}/{tail}"
 

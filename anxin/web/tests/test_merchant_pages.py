@@ -11,6 +11,12 @@ from .pages_merchant import PAGES
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
+
+
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_every_page_renders(world, as_user, language):
     # given a merchant's staff member

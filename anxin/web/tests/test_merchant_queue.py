@@ -22,6 +22,12 @@ from .world import advance
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
+
+
 def open_at(world, at, *, order="E1002", type="return_refund", reason="no_reason/changed_mind"):
     """A case of the world's consumer opened at ``at`` (the clock goes back to NOW after)."""
     clock.freeze(at)

@@ -15,6 +15,12 @@ pytestmark = pytest.mark.django_db
 PAGES = all_pages()
 
 
+@pytest.fixture
+def world(shared_world):
+    """Every page is read from one world built for this module."""
+    return shared_world
+
+
 def world_data(world) -> set[str]:
     """Names and codes that are data, not interface text (they may be English)."""
     from anxin.catalog.models import Category, Merchant

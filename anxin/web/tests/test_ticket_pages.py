@@ -15,6 +15,12 @@ from .pages_tickets import PAGES, desk_ticket
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def world(shared_world):
+    """This module's tests share one world, built once (see conftest.shared_world)."""
+    return shared_world
+
 # page name → expected status per user ("" = anonymous: redirected to the login page)
 ALLOWED = {
     "console": {"agent", "admin"},
