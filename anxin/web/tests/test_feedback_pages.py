@@ -24,6 +24,7 @@ def world(shared_world):
     """This module's tests share one world, built once (see conftest.shared_world)."""
     return shared_world
 
+
 BY_NAME = {name: url for name, _user, url in PAGES}
 CONSOLE = [name for name in BY_NAME if name.startswith("console-")]
 

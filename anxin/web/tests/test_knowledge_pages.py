@@ -23,6 +23,7 @@ def world(shared_world):
     """This module's tests share one world, built once (see conftest.shared_world)."""
     return shared_world
 
+
 USERS = [
     "consumer",
     "other_consumer",

@@ -16,6 +16,8 @@ pytestmark = pytest.mark.django_db
 def world(shared_world):
     """This module's tests share one world, built once (see conftest.shared_world)."""
     return shared_world
+
+
 ADMIN_PAGES = [p for p in PAGES if p[1] == "admin"]
 
 

@@ -14,6 +14,7 @@ def world(shared_world):
     """This module's tests share one world, built once (see conftest.shared_world)."""
     return shared_world
 
+
 GOOD = {
     "label": "北京仓",
     "contact_name": "李四",

@@ -21,6 +21,7 @@ def world(shared_world):
     """This module's tests share one world, built once (see conftest.shared_world)."""
     return shared_world
 
+
 # page name → expected status per user ("" = anonymous: redirected to the login page)
 ALLOWED = {
     "console": {"agent", "admin"},
