@@ -10,10 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from pydantic import ValidationError as PydanticError
 
 from anxin.accounts.services import actor_for_user
 from anxin.core.actors import MERCHANT_ROLES, Actor, Role
 from anxin.core.errors import DomainError, NotFound
+from anxin.core.validation import localized_field_errors
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -54,6 +56,13 @@ def flash_error(request: HttpRequest, error: DomainError) -> dict[str, str]:
     """Show a domain error's message; return its per-field messages for the form."""
     messages.error(request, str(error.message))
     return {name: str(text) for name, text in error.fields.items()}
+
+
+def flash_invalid(request: HttpRequest, error: PydanticError) -> dict[str, str]:
+    """Show a form refused by its input model as one message; return the per-field messages."""
+    fields = localized_field_errors(list(error.errors()))  # type: ignore[arg-type]
+    messages.error(request, " ".join(fields.values()))
+    return fields
 
 
 def is_htmx(request: HttpRequest) -> bool:

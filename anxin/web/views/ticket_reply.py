@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from pydantic import ValidationError as PydanticError
 
 from anxin.core.errors import DomainError
 from anxin.tickets import selectors, services
+from anxin.tickets.inputs import ReplyIn
 
-from .common import actor, flash_error
+from .common import actor, flash_error, flash_invalid
 
 
 def public_reply_from_post(request: HttpRequest, number: str) -> None:
@@ -17,7 +19,10 @@ def public_reply_from_post(request: HttpRequest, number: str) -> None:
     me = actor(request)
     ticket = selectors.ticket_get_for(actor=me, number=number)
     try:
-        services.ticket_reply(actor=me, ticket=ticket, body=request.POST.get("body", ""))
+        data = ReplyIn.model_validate({"body": request.POST.get("body", "")})
+        services.ticket_reply(actor=me, ticket=ticket, body=data.body)
+    except PydanticError as error:
+        flash_invalid(request, error)
     except DomainError as error:
         flash_error(request, error)
     else:

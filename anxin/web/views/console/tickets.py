@@ -16,15 +16,15 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticError
 
 from anxin.core.errors import DomainError
-from anxin.core.validation import localized_field_errors, whole_number
+from anxin.core.validation import localized_field_errors
 from anxin.tickets import selectors, services
 from anxin.tickets.choices import Availability, Channel, TicketStatus
-from anxin.tickets.inputs import TicketOpenIn
+from anxin.tickets.inputs import ActIn, AssignIn, ReplyIn, TicketOpenIn, TransferIn, VerifyIn
 from anxin.tickets.models import AgentProfile, Team, Ticket
 from anxin.tickets.permissions import is_supervisor
 from anxin.web import ticket_display as display
 
-from ..common import PLATFORM_STAFF, actor, audience, flash_error
+from ..common import PLATFORM_STAFF, actor, audience, flash_error, flash_invalid
 from .home import page
 from .ticket_forms import PhoneTicketForm, TicketFilterForm
 
@@ -189,8 +189,7 @@ def _run(request: HttpRequest, done: Any, work: Any) -> None:
     except DomainError as error:
         flash_error(request, error)
     except PydanticError as error:
-        fields = localized_field_errors(list(error.errors()))  # type: ignore[arg-type]
-        messages.error(request, " ".join(f"{v}" for v in fields.values()))
+        flash_invalid(request, error)
     else:
         messages.success(request, done)
 
@@ -200,14 +199,15 @@ def _run(request: HttpRequest, done: Any, work: Any) -> None:
 def reply(request: HttpRequest, number: str) -> HttpResponse:
     me = actor(request)
     ticket = selectors.ticket_get_for(actor=me, number=number)
-    body = request.POST.get("body", "")
-    internal = request.POST.get("internal") == "on"
+    form = {"body": request.POST.get("body", ""), "internal": request.POST.get("internal") == "on"}
+    internal = form["internal"]
     done = _("Internal note added.") if internal else _("Reply sent.")
-    _run(
-        request,
-        done,
-        lambda: services.ticket_reply(actor=me, ticket=ticket, body=body, internal=internal),
-    )
+
+    def send() -> None:
+        data = ReplyIn.model_validate(form)
+        services.ticket_reply(actor=me, ticket=ticket, body=data.body, internal=data.internal)
+
+    _run(request, done, send)
     then = request.POST.get("then", "")
     if then in {"wait_customer", "resolve"} and not internal:
         _run(
@@ -223,19 +223,27 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
 def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     me = actor(request)
     ticket = selectors.ticket_get_for(actor=me, number=number)
-    reason = request.POST.get("reason", "")[:1000]
-    version = request.POST.get("version", "")
-    _run(
-        request,
-        _("Done: %(action)s.") % {"action": display.ACTION_LABELS.get(action, action)},
-        lambda: services.ticket_act(
+    form = {
+        "reason": request.POST.get("reason", ""),
+        "version": request.POST.get("version") or None,
+        "into": request.POST.get("into", ""),
+    }
+
+    def take() -> None:
+        data = ActIn.model_validate(form)
+        services.ticket_act(
             actor=me,
             ticket=ticket,
             action=action,
-            reason=reason,
-            version=whole_number(version),
-            data={"into": request.POST.get("into", "")[:20]} if action == "merge" else None,
-        ),
+            reason=data.reason,
+            version=data.version,
+            data={"into": data.into} if action == "merge" else None,
+        )
+
+    _run(
+        request,
+        _("Done: %(action)s.") % {"action": display.ACTION_LABELS.get(action, action)},
+        take,
     )
     return _back(number)
 
@@ -249,25 +257,25 @@ def route(request: HttpRequest, number: str, what: str) -> HttpResponse:
     post = request.POST
     reason = post.get("reason", "").strip()[:1000]
     if what == "transfer":
-        _run(
-            request,
-            display.ACTION_LABELS["transfer"],
-            lambda: services.ticket_transfer(
-                actor=me, ticket=ticket, team_code=post.get("team", "")[:40], reason=reason
-            ),
-        )
+
+        def transfer() -> None:
+            data = TransferIn.model_validate({"team": post.get("team", ""), "reason": reason})
+            services.ticket_transfer(
+                actor=me, ticket=ticket, team_code=data.team, reason=data.reason
+            )
+
+        _run(request, display.ACTION_LABELS["transfer"], transfer)
     elif what == "assign":
-        raw = post.get("assignee", "")
-        _run(
-            request,
-            display.ACTION_LABELS["assign"],
-            lambda: services.ticket_assign(
-                actor=me,
-                ticket=ticket,
-                assignee_id=whole_number(raw),
-                reason=reason,
-            ),
-        )
+
+        def assign() -> None:
+            # An empty choice unassigns; anything else must be a whole number.
+            raw = post.get("assignee", "").strip()
+            data = AssignIn.model_validate({"assignee": raw or None, "reason": reason})
+            services.ticket_assign(
+                actor=me, ticket=ticket, assignee_id=data.assignee, reason=data.reason
+            )
+
+        _run(request, display.ACTION_LABELS["assign"], assign)
     elif what == "escalate":
         _run(
             request,
@@ -282,12 +290,14 @@ def route(request: HttpRequest, number: str, what: str) -> HttpResponse:
             lambda: services.ticket_tags_set(actor=me, ticket=ticket, names=names),
         )
     elif what == "verify":
-        verified = post.get("verified") == "yes"
-        _run(
-            request,
-            display.ACTION_LABELS["verify"],
-            lambda: services.ticket_verify(actor=me, ticket=ticket, verified=verified, note=reason),
-        )
+
+        def verify() -> None:
+            data = VerifyIn.model_validate(
+                {"verified": post.get("verified") == "yes", "note": reason}
+            )
+            services.ticket_verify(actor=me, ticket=ticket, verified=data.verified, note=data.note)
+
+        _run(request, display.ACTION_LABELS["verify"], verify)
     elif what == "propose":
 
         def propose() -> None:

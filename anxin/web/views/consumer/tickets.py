@@ -20,11 +20,11 @@ from anxin.core.errors import DomainError
 from anxin.core.validation import localized_field_errors
 from anxin.tickets import selectors, services
 from anxin.tickets.choices import Channel, TicketStatus, TicketType
-from anxin.tickets.inputs import TicketOpenIn
+from anxin.tickets.inputs import ActIn, TicketOpenIn
 from anxin.tickets.selectors import TicketFilters
 from anxin.web import ticket_display as display
 
-from ..common import CONSUMERS, actor, audience, flash_error
+from ..common import CONSUMERS, actor, audience, flash_error, flash_invalid
 from ..ticket_reply import public_reply_from_post
 from .home import page
 
@@ -155,13 +155,15 @@ def respond(request: HttpRequest, number: str, answer: str) -> HttpResponse:
     """Review and feedback: accept the resolution, or reject it with what is still wrong."""
     me = actor(request)
     ticket = selectors.ticket_get_for(actor=me, number=number)
-    reason = request.POST.get("reason", "").strip()[:1000]
     answers = {"accept": "accept_resolution", "reject": "reject_resolution"}
     if answer not in answers:
         raise Http404
     action = answers[answer]
     try:
-        services.ticket_act(actor=me, ticket=ticket, action=action, reason=reason)
+        data = ActIn.model_validate({"reason": request.POST.get("reason", "")})
+        services.ticket_act(actor=me, ticket=ticket, action=action, reason=data.reason)
+    except PydanticError as error:
+        flash_invalid(request, error)
     except DomainError as error:
         flash_error(request, error)
     else:
