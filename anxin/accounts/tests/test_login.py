@@ -10,7 +10,8 @@ from anxin.catalog.tests import factories as f
 from anxin.core.actors import SYSTEM, Role
 from anxin.core.models import AuditEntry
 
-pytestmark = pytest.mark.django_db
+# Smoke set: sign-in and sessions, on PostgreSQL too.
+pytestmark = [pytest.mark.django_db, pytest.mark.pg_smoke]
 
 
 @pytest.mark.parametrize(

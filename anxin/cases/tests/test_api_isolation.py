@@ -26,7 +26,8 @@ from conftest import ApiClient
 
 from .builders import NO_REASON, NOW, ROLES, World, png_bytes, snapshot, upload, world
 
-pytestmark = pytest.mark.django_db
+# Tenant scoping is a filter in every query (also runs on PostgreSQL).
+pytestmark = [pytest.mark.django_db, pytest.mark.db]
 
 
 @dataclass(frozen=True)

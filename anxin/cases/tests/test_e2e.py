@@ -21,7 +21,8 @@ from conftest import ApiClient
 
 from .helpers import NOW, warehouse
 
-pytestmark = pytest.mark.django_db
+# Smoke set: two requests end to end through the API and the sweeper, on PostgreSQL too.
+pytestmark = [pytest.mark.django_db, pytest.mark.pg_smoke]
 
 
 @pytest.fixture

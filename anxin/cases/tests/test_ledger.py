@@ -16,7 +16,8 @@ from anxin.core.sweeper import sweep_until_idle
 
 from .helpers import NOW, delivered_order
 
-pytestmark = pytest.mark.django_db
+# Refunds move money under row locks and check constraints (also runs on PostgreSQL).
+pytestmark = [pytest.mark.django_db, pytest.mark.db]
 
 
 @pytest.fixture

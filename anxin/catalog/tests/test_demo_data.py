@@ -26,6 +26,10 @@ from anxin.core.models import AuditEntry, NumberSequence
 from anxin.core.sequences import number_next
 from anxin.core.tests.shared_rows import rows_for_the_group
 
+# Smoke set: the demo world writes most tables; built on PostgreSQL too.
+pytestmark = pytest.mark.pg_smoke
+
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 3, 15, 15, 30, tzinfo=SHANGHAI)
 ORDERS = 200

@@ -8,7 +8,8 @@ from anxin.core.actors import SYSTEM
 from anxin.core.audit import audit_chain_all, audit_record, audit_verify
 from anxin.core.models import AuditEntry
 
-pytestmark = pytest.mark.django_db
+# The audit chain is linked after commit, in commit order (also runs on PostgreSQL).
+pytestmark = [pytest.mark.django_db, pytest.mark.db]
 
 
 def _chain(n=5, merchant_id=7):

@@ -16,6 +16,10 @@ from anxin.core.models import Deadline, DeadlineState
 from anxin.core.sweeper import deadline_sweep, sweep_until_idle
 from anxin.core.workflow import transition
 
+# The sweeper claims deadlines under row locks (also runs on PostgreSQL).
+pytestmark = pytest.mark.db
+
+
 ADMIN = Actor(role=Role.ADMIN, user_id=1, platform=True)
 
 

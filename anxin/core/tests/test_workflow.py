@@ -18,7 +18,8 @@ from anxin.core.workflow import (
     transition,
 )
 
-pytestmark = pytest.mark.django_db
+# The engine is the one path that locks a row and writes a status (also runs on PostgreSQL).
+pytestmark = [pytest.mark.django_db, pytest.mark.db]
 
 ACTORS = {
     Role.ADMIN: Actor(role=Role.ADMIN, user_id=1, platform=True),

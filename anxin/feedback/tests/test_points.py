@@ -14,7 +14,8 @@ from anxin.feedback.choices import PointsReason
 from anxin.feedback.models import PointsEntry
 from anxin.feedback.selectors import points_balance
 
-pytestmark = pytest.mark.django_db
+# A check constraint and row locks keep balances whole (also runs on PostgreSQL).
+pytestmark = [pytest.mark.django_db, pytest.mark.db]
 
 
 @pytest.fixture

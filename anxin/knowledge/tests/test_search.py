@@ -13,7 +13,8 @@ from anxin.knowledge.text import blocks, tokens
 
 from .helpers import article
 
-pytestmark = pytest.mark.django_db
+# Search is substring matching and ranking in SQL (also runs on PostgreSQL).
+pytestmark = [pytest.mark.django_db, pytest.mark.db]
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,10 @@ from anxin.notifications.delivery import (
 )
 from anxin.notifications.models import OutboxMessage
 
+# Deliverers claim outbox rows with leases and row locks (also runs on PostgreSQL).
+pytestmark = pytest.mark.db
+
+
 T0 = datetime(2026, 11, 5, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 

@@ -75,6 +75,7 @@ def test_a_new_mail_opens_an_unverified_inquiry_by_email(desk: Any) -> None:
     assert notice.payload["subject"].startswith(f"[{ticket.number}]")
 
 
+@pytest.mark.db  # a partial unique constraint (also runs on PostgreSQL)
 def test_the_same_message_id_twice_is_one_row_and_one_ticket(desk: Any) -> None:
     # given
     raw = mail(message_id="<twice@example.com>")

@@ -18,7 +18,8 @@ from anxin.tickets.services import ticket_act, ticket_reply
 from .desk import Desk
 
 SH = ZoneInfo("Asia/Shanghai")
-pytestmark = pytest.mark.django_db
+# Smoke set: a ticket's SLA clocks end to end, on PostgreSQL too.
+pytestmark = [pytest.mark.django_db, pytest.mark.pg_smoke]
 
 
 def at(*args: int) -> datetime:

@@ -14,7 +14,8 @@ from anxin.tickets.stats import p90, performance
 
 from .desk import Desk
 
-pytestmark = pytest.mark.django_db
+# Percentiles and counts are aggregate queries (also runs on PostgreSQL).
+pytestmark = [pytest.mark.django_db, pytest.mark.db]
 SH = ZoneInfo("Asia/Shanghai")
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-pytestmark = pytest.mark.django_db
+# Smoke set: the page foundation, on PostgreSQL too.
+pytestmark = [pytest.mark.django_db, pytest.mark.pg_smoke]
 
 
 @pytest.fixture

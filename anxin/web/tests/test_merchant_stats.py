@@ -14,7 +14,8 @@ from anxin.core import clock
 
 from .world import advance
 
-pytestmark = pytest.mark.django_db
+# Per-day counts are SQL aggregates in the shop's time zone (also runs on PostgreSQL).
+pytestmark = [pytest.mark.django_db, pytest.mark.db]
 
 
 @pytest.fixture

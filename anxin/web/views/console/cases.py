@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from anxin.cases.board import board_urgency
 from anxin.cases.models import Case, ReturnAddress
+from anxin.cases.queues import ConsoleCaseFilters, case_console_list_for
 from anxin.cases.selectors import case_get_for, refund_list_for
 from anxin.core import clock
 from anxin.core.crypto import mask_phone
@@ -33,7 +34,6 @@ from ..common import PLATFORM_STAFF, actor, audience
 from ..evidence import evidence_response
 from .forms import CaseFilterForm
 from .home import page
-from .queries import ConsoleFilters, console_cases
 
 PAGE_SIZE = 50
 
@@ -57,10 +57,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
         status = 400
         filters = None
     else:
-        filters = form.filters() if form.is_bound else ConsoleFilters()
+        filters = form.filters() if form.is_bound else ConsoleCaseFilters()
     rows = page_obj = None
     if filters is not None:
-        paginator = Paginator(console_cases(actor=actor(request), filters=filters), PAGE_SIZE)
+        paginator = Paginator(
+            case_console_list_for(actor=actor(request), filters=filters), PAGE_SIZE
+        )
         page_obj = paginator.get_page(request.GET.get("page"))
         now = clock.now()
         rows = [

@@ -15,11 +15,10 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from anxin.cases.choices import CaseStatus, CaseType
+from anxin.cases.queues import ConsoleCaseFilters
 from anxin.catalog.models import Merchant
 from anxin.policies.models import Reason
 from anxin.web.lookup import MAX_QUERY
-
-from .queries import ConsoleFilters
 
 SORT_CHOICES = [
     ("deadline", _("Nearest deadline")),
@@ -77,9 +76,9 @@ class CaseFilterForm(forms.Form):
             self.add_error("created_to", _("The end date is before the start date."))
         return data
 
-    def filters(self) -> ConsoleFilters:
+    def filters(self) -> ConsoleCaseFilters:
         data = self.cleaned_data
-        return ConsoleFilters(
+        return ConsoleCaseFilters(
             merchant=data.get("merchant") or "",
             status=data.get("status") or "",
             type=data.get("type") or "",

@@ -17,10 +17,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from anxin.cases.choices import CaseStatus, CaseType
+from anxin.cases.queues import case_queue_for
 from anxin.core import clock
 
 from ..common import MERCHANTS, actor, audience
-from .queue import queue_cases, queue_filters, queue_row
+from .queue import queue_filters, queue_row
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -90,8 +91,8 @@ def _rows(cases: Any, language: str) -> Iterator[list[str]]:
 
 @audience(MERCHANTS)  # type: ignore[type-var]  # a streamed response, not an HttpResponse
 def queue_csv(request: HttpRequest) -> StreamingHttpResponse:
-    _form, data = queue_filters(request.GET)
-    cases = queue_cases(actor(request), data)
+    _form, filters = queue_filters(request.GET)
+    cases = case_queue_for(actor=actor(request), filters=filters)
     language = translation.get_language() or "zh-hans"
     writer = csv.writer(_Echo())
     head = [safe_cell(h) for h in header()]  # now, while the request's language is active

@@ -9,33 +9,28 @@ risk in its last 12 hours and a 7-day return window in its last 42 hours.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from anxin.cases.choices import TERMINAL, CaseStatus, CaseType
+from anxin.cases.choices import CaseStatus, CaseType
 from anxin.cases.models import Case, ReturnAddress
+from anxin.cases.queues import ALL_STATUSES, CaseQueueFilters, case_queue_for
 from anxin.cases.selectors import (
     AT_RISK,
     OVERDUE,
-    CaseFilters,
-    case_conditions,
     case_urgency,
-    cases_with_next_deadline,
-    reason_or_children,
 )
 from anxin.cases.workflow import CASE_WORKFLOW
 from anxin.core import clock
-from anxin.core.actors import MERCHANT_ROLES, Actor
+from anxin.core.actors import MERCHANT_ROLES
 from anxin.policies.models import Reason
 from anxin.web.case_display import DEADLINE_LABELS
 from anxin.web.selectors import saved_view_list_for
@@ -44,7 +39,6 @@ from ..common import MERCHANTS, actor, audience
 
 PER_PAGE = 50
 FILTER_KEYS = ("status", "type", "reason", "q", "created_from", "created_to")
-ALL = "all"
 
 # Statuses from which a merchant may approve (the bulk-approve checkboxes), from the workflow table.
 APPROVABLE = frozenset(
@@ -105,7 +99,7 @@ class QueueFilters(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [  # type: ignore[attr-defined]
             ("", _("Open cases")),
-            (ALL, _("All cases")),
+            (ALL_STATUSES, _("All cases")),
             *CaseStatus.choices,
         ]
         self.fields["type"].choices = [("", _("All types")), *CaseType.choices]  # type: ignore[attr-defined]
@@ -127,42 +121,6 @@ def filter_query(params: QueryDict) -> str:
         if value:
             clean[key] = value[:64]
     return clean.urlencode()
-
-
-def _local_midnight(day: Any) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def queue_cases(viewer: Actor, data: dict[str, Any]) -> QuerySet[Case]:
-    """The actor's cases matching the (cleaned) filters, nearest pending deadline first; cases
-    without a pending deadline come last, newest first."""
-    cases = Case.objects.for_actor(viewer).select_related("line__sku", "reason", "order")
-    status = data.get("status") or ""
-    if not status:
-        cases = cases.exclude(status__in=TERMINAL)
-    start, end = data.get("created_from"), data.get("created_to")
-    conditions = case_conditions(
-        CaseFilters(
-            status=status if status != ALL else None,
-            type=data.get("type") or None,
-            created_from=_local_midnight(start) if start else None,
-            created_to=_local_midnight(end + timedelta(days=1)) if end else None,
-        )
-    )
-    if data.get("reason"):
-        conditions &= reason_or_children(data["reason"])
-    if data.get("q"):
-        text = data["q"]
-        conditions &= (
-            Q(line__product_name__icontains=text)
-            | Q(line__sku__code__icontains=text)
-            | Q(number__iexact=text)
-            | Q(order__number__iexact=text)
-            | Q(order__external_id__iexact=text)
-        )
-    return cases_with_next_deadline(cases.filter(conditions)).order_by(
-        F("next_due").asc(nulls_last=True), "-created_at", "-pk"
-    )
 
 
 @dataclass(frozen=True)
@@ -193,11 +151,19 @@ def queue_row(case: Any, now: datetime) -> QueueRow:
     )
 
 
-def queue_filters(params: QueryDict) -> tuple[QueueFilters, dict[str, Any]]:
-    """The bound filter form and the values to apply (the valid ones, even if others are not)."""
+def queue_filters(params: QueryDict) -> tuple[QueueFilters, CaseQueueFilters]:
+    """The bound filter form and the filters to apply (the valid ones, even if others are not)."""
     form = QueueFilters(params)
     form.is_valid()
-    return form, getattr(form, "cleaned_data", {})
+    data = getattr(form, "cleaned_data", {})
+    return form, CaseQueueFilters(
+        status=data.get("status") or "",
+        type=data.get("type") or "",
+        reason=data.get("reason") or "",
+        q=data.get("q") or "",
+        created_from=data.get("created_from"),
+        created_to=data.get("created_to"),
+    )
 
 
 def render_queue(
@@ -210,7 +176,7 @@ def render_queue(
     """The queue page for these filters (also re-rendered by the POST views on bad input)."""
     viewer = actor(request)
     form, data = queue_filters(params)
-    paginator = Paginator(queue_cases(viewer, data), PER_PAGE)
+    paginator = Paginator(case_queue_for(actor=viewer, filters=data), PER_PAGE)
     page = paginator.get_page(params.get("page"))
     now = clock.now()
     query = filter_query(params)
