@@ -4,7 +4,7 @@ the more generous values it offers on top (merchant administrators edit, staff r
 A value is "more generous" in the direction that favours the consumer (``POLICY_FIELDS``): longer
 windows for the consumer, shorter waits on the merchant, a lower restocking fee. A stricter value is
 refused by ``policy_save`` with the reason next to the field (status 422). Routed by the merchant
-URL module as ``path("policy/", policy_settings.merchant_policy, name="policy")``.
+URL module as ``path("policy/", policy.merchant_policy, name="policy")``.
 """
 
 from __future__ import annotations
