@@ -21,6 +21,7 @@ from anxin.core.audit import audit_record
 from anxin.core.errors import Forbidden, ValidationFailed
 
 from .models import ApiToken, Membership, User, UserRole
+from .permissions import can_manage_users
 
 TOKEN_PREFIX = "anx"  # noqa: S105  (a public marker, not a secret)
 # last_used_at is written at most this often per token, so a busy integrator does not turn every
@@ -226,7 +227,7 @@ def user_role_set(*, actor: Actor, user: User, role: Role, merchant_ids: list[in
 
     An administrator is a Django superuser; leaving the role takes that away too, since a
     superuser with any other role would still act as an administrator."""
-    if actor.role is not Role.ADMIN:
+    if not can_manage_users(actor):
         raise Forbidden()
     errors: dict[str, str | Promise] = {}
     if role not in ASSIGNABLE_ROLES:

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from anxin.cases.images import image_clean
 from anxin.core import clock
 from anxin.core.actors import Actor
-from anxin.core.actors import Role as ActorRole
 from anxin.core.audit import audit_record
 from anxin.core.errors import Forbidden, ValidationFailed
 
@@ -25,6 +24,7 @@ from .dialogue.replies import Turn
 from .models import MESSAGE_MAX, Conversation, IntentCorrection, Message, Photo
 from .nlu.intents import INTENTS, OUT_OF_SCOPE
 from .nlu.understand import Understanding, understand
+from .permissions import can_talk_with_assistant
 
 CHOICE = re.compile(
     r"^(intent|order|line|reason|qty|confirm|type|human|helped|rate):([\w./-]{1,64})$", re.ASCII
@@ -34,7 +34,7 @@ NOT_YOURS = _("The assistant talks with customers: sign in with a customer accou
 
 
 def _require_customer(actor: Actor) -> None:
-    if actor.role is not ActorRole.CONSUMER or actor.user_id is None:
+    if not can_talk_with_assistant(actor):
         raise Forbidden(NOT_YOURS)
 
 

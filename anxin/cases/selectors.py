@@ -11,8 +11,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
-from anxin.catalog.models import DeliveryLine, OrderLine
-from anxin.catalog.permissions import orders_visible_to
+from anxin.catalog.models import DeliveryLine, Order, OrderLine
 from anxin.core import clock
 from anxin.core.actors import Actor
 from anxin.core.deadlines import deadlines_open_for
@@ -24,13 +23,12 @@ from anxin.policies.models import Reason
 
 from .choices import CaseStatus
 from .models import Case, CaseEvent, Refund
-from .permissions import cases_visible_to, refunds_visible_to
 
 
 def claimed_quantity(*, line_id: int, exclude_case_id: int | None = None) -> int:
     """Units of a line already in a request that is open or ended with a result (a closed
     request — withdrawn, timed out — frees its units)."""
-    query = Case.objects.filter(line_id=line_id).exclude(status=CaseStatus.CLOSED)
+    query = Case.unscoped.filter(line_id=line_id).exclude(status=CaseStatus.CLOSED)
     if exclude_case_id is not None:
         query = query.exclude(pk=exclude_case_id)
     return query.aggregate(total=Sum("quantity"))["total"] or 0
@@ -41,7 +39,7 @@ def order_claims(
 ) -> dict[int, tuple[int, Decimal]]:
     """Per line of an order: units and refund amounts already claimed by requests that are not
     closed (promotions spanning lines are recomputed against these)."""
-    query = Case.objects.filter(order_id=order_id).exclude(status=CaseStatus.CLOSED)
+    query = Case.unscoped.filter(order_id=order_id).exclude(status=CaseStatus.CLOSED)
     if exclude_case_id is not None:
         query = query.exclude(pk=exclude_case_id)
     rows = query.values("line_id").annotate(units=Sum("quantity"), amount=Sum("refund_amount"))
@@ -74,7 +72,7 @@ def reason_get(code: str) -> Reason:
 
 def line_id_for(*, actor: Actor, order_ref: str, line_ref: str) -> int:
     """The id of a line of an order the actor may see (order by UUID or the shop's external id)."""
-    orders = orders_visible_to(actor)
+    orders = Order.objects.for_actor(actor)
     order_ids: list[int] = []
     with contextlib.suppress(ValueError):
         order_ids = list(orders.filter(public_id=uuid.UUID(order_ref)).values_list("pk", flat=True))
@@ -142,7 +140,7 @@ def eligibility_for(
 
 def case_get_for(*, actor: Actor, number: str) -> Case:
     case = (
-        cases_visible_to(actor)
+        Case.objects.for_actor(actor)
         .select_related("merchant", "line", "order", "reason", "customer")
         .prefetch_related(
             Prefetch("events", queryset=CaseEvent.objects.order_by("created_at", "pk"))
@@ -172,14 +170,14 @@ class CaseFilters:
 def case_list_for(
     *, actor: Actor, filters: CaseFilters, cursor: str | None, limit: int
 ) -> Page[Case]:
-    cases = cases_visible_to(actor).select_related("merchant", "line", "reason")
+    cases = Case.objects.for_actor(actor).select_related("merchant", "line", "reason")
     return keyset_page(
         cases.filter(case_conditions(filters)), key="created_at", cursor=cursor, limit=limit
     )
 
 
 def refund_list_for(*, actor: Actor, case_number: str | None) -> QuerySet[Refund]:
-    refunds = refunds_visible_to(actor).select_related("case").order_by("-created_at", "-pk")
+    refunds = Refund.objects.for_actor(actor).select_related("case").order_by("-created_at", "-pk")
     if case_number:
         refunds = refunds.filter(case__number=case_number)
     return refunds

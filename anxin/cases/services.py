@@ -17,7 +17,7 @@ from pydantic import ValidationError as PydanticError
 
 from anxin.catalog.models import OrderLine
 from anxin.core import clock
-from anxin.core.actors import SYSTEM, Actor, Role
+from anxin.core.actors import SYSTEM, Actor
 from anxin.core.audit import audit_record
 from anxin.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from anxin.core.sequences import number_next
@@ -30,7 +30,12 @@ from .choices import TERMINAL, CaseStatus, CaseType
 from .images import image_clean
 from .inputs import ACTION_INPUTS, ActionIn, CaseOpenIn
 from .models import Case, CaseEvent, Evidence, InboundEvent, ReturnAddress
-from .permissions import REASON_REQUIRED, can_open_case
+from .permissions import (
+    can_act_without_reason,
+    can_add_evidence,
+    can_keep_return_addresses,
+    can_open_case,
+)
 from .selectors import decision_for, line_id_for, reason_get
 from .tracking import TrackingEvent
 from .workflow import CASE_WORKFLOW
@@ -156,8 +161,7 @@ def case_act(
     People intervening for the platform, and anyone rejecting or closing, must give a reason.
     """
     parsed = _parse(action, payload or {})
-    person = actor.role is not Role.SYSTEM
-    if person and not parsed.reason and (action in REASON_REQUIRED or actor.role is Role.AGENT):
+    if not parsed.reason and not can_act_without_reason(actor, action):
         raise ValidationFailed(fields={"reason": _("Give a reason for this action.")})
     if action == "ship_return":
         data = parsed.model_dump()
@@ -273,15 +277,7 @@ def effect_revise(step: StepContext) -> None:
 
 def evidence_add(*, actor: Actor, case: Case, stream: BinaryIO | bytes) -> Evidence:
     """Attach a photo: validated, re-encoded without EXIF/GPS, at most 9 per case."""
-    if actor.role not in (
-        Role.CONSUMER,
-        Role.MERCHANT_STAFF,
-        Role.MERCHANT_ADMIN,
-        Role.AGENT,
-        Role.ARBITRATOR,
-        Role.ADMIN,
-        Role.INTEGRATOR,
-    ):
+    if not can_add_evidence(actor):
         raise Forbidden()
     clean = image_clean(stream)
     with transaction.atomic():
@@ -328,9 +324,9 @@ def return_address_create(
     is_default: bool = False,
 ) -> ReturnAddress:
     """Add a warehouse to a merchant's address book (the first one becomes the default)."""
-    if not (actor.platform or merchant_id in actor.merchant_ids):
+    if not actor.can_see_merchant(merchant_id):
         raise NotFound()
-    if actor.workflow_role not in (Role.MERCHANT_STAFF, Role.MERCHANT_ADMIN, Role.ADMIN):
+    if not can_keep_return_addresses(actor):
         raise Forbidden()
     existing = ReturnAddress.objects.select_for_update(no_key=True).filter(merchant_id=merchant_id)
     first = not existing.exists()

@@ -1,7 +1,7 @@
 """Dashboard numbers for the cases an actor may see: counts by status, medians, overdue, a series.
 
-Everything is computed with aggregate queries over the actor's scope (``cases_visible_to``), so a
-merchant sees their shops only and platform staff see every merchant. The medians need the single
+Everything is computed with aggregate queries over the actor's scope (``Case.objects.for_actor``),
+so a merchant sees their shops only and platform staff see every merchant. The medians need the single
 durations, so those are computed in Python — but only over the cases approved or refunded in the
 last 30 days, never over all cases.
 """
@@ -22,7 +22,6 @@ from anxin.core.models import Deadline, DeadlineState
 
 from .choices import TERMINAL, CaseStatus
 from .models import Case, CaseEvent
-from .permissions import cases_visible_to
 
 WINDOW_DAYS = 30
 
@@ -100,7 +99,7 @@ def dashboard_stats(*, actor: Actor, merchant_id: int | None = None) -> Dashboar
     first_day = today - timedelta(days=WINDOW_DAYS - 1)
     since = _day_start(first_day)
 
-    cases = cases_visible_to(actor)
+    cases = Case.objects.for_actor(actor)
     if merchant_id is not None:
         cases = cases.filter(merchant_id=merchant_id)
 

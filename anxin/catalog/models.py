@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anxin.core.fields import EncryptedTextField, MoneyField
 from anxin.core.models import PublicModel, TimeStampedModel
+from anxin.core.scoping import Scope, ScopedManager
 
 from .choices import ConfirmationKind, MerchantStatus, ShopOrderStatus, TenderMethod
 
@@ -145,6 +146,10 @@ class Customer(PublicModel):
     phone_hash = models.CharField(_("phone lookup hash"), max_length=64, blank=True, db_index=True)
     address = EncryptedTextField(_("address"), blank=True)
 
+    objects = ScopedManager["Customer"]()
+    unscoped = models.Manager["Customer"]()  # reads that deliberately cross tenants
+    scope = Scope(merchant="merchant_id", customer="pk")
+
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
@@ -183,6 +188,10 @@ class Order(PublicModel):
     paid_total = MoneyField(_("paid total"))
     promotions = models.JSONField(_("promotions"), default=list, blank=True)
     content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
+
+    objects = ScopedManager["Order"]()
+    unscoped = models.Manager["Order"]()  # reads that deliberately cross tenants
+    scope = Scope(merchant="merchant_id", customer="customer_id")
 
     class Meta:
         verbose_name = _("order")

@@ -13,7 +13,6 @@ from anxin.core.errors import NotFound
 from anxin.core.pagination import Page, keyset_page
 
 from .models import Delivery, Order, OrderLine
-from .permissions import orders_visible_to
 
 
 def _with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
@@ -27,7 +26,7 @@ def _with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
 
 def order_get_for(*, actor: Actor, ref: str) -> Order:
     """An order by public id, or by the shop's external id within the actor's merchants."""
-    orders = _with_details(orders_visible_to(actor))
+    orders = _with_details(Order.objects.for_actor(actor))
     try:
         return orders.get(public_id=uuid.UUID(ref))
     except (ValueError, Order.DoesNotExist):
@@ -51,7 +50,7 @@ def order_list_for(
     *, actor: Actor, filters: OrderFilters, cursor: str | None, limit: int
 ) -> Page[Order]:
     """Newest orders first, keyset-paginated, with everything a list row shows prefetched."""
-    orders = orders_visible_to(actor)
+    orders = Order.objects.for_actor(actor)
     conditions = Q()
     if filters.merchant:
         conditions &= Q(merchant__code=filters.merchant)

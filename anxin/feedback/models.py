@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from anxin.core import clock
 from anxin.core.fields import EncryptedTextField
 from anxin.core.models import PublicModel
+from anxin.core.scoping import Scope, ScopedManager
 
 from .choices import QA_CRITERIA, AnswerChannel, PointsReason, SubjectType, SurveyKind
 
@@ -66,6 +67,10 @@ class Survey(PublicModel):
     )
     points = models.PositiveIntegerField(_("points credited"), default=0)
 
+    objects = ScopedManager["Survey"]()
+    unscoped = models.Manager["Survey"]()  # reads that deliberately cross tenants
+    scope = Scope(owner="recipient_id", platform=False)
+
     class Meta:
         verbose_name = _("satisfaction survey")
         verbose_name_plural = _("satisfaction surveys")
@@ -116,6 +121,10 @@ class NpsSurvey(PublicModel):
     comment = models.TextField(_("comment"), max_length=COMMENT_MAX, blank=True)
     points = models.PositiveIntegerField(_("points credited"), default=0)
 
+    objects = ScopedManager["NpsSurvey"]()
+    unscoped = models.Manager["NpsSurvey"]()  # reads that deliberately cross tenants
+    scope = Scope(owner="recipient_id", platform=False)
+
     class Meta:
         verbose_name = _("recommendation survey")
         verbose_name_plural = _("recommendation surveys")
@@ -150,6 +159,10 @@ class PointsEntry(models.Model):
     reason = models.CharField(_("reason"), max_length=16, choices=PointsReason.choices)
     ref = models.CharField(_("reference"), max_length=100, unique=True)
     created_at = models.DateTimeField(_("time"), default=clock.now)
+
+    objects = ScopedManager["PointsEntry"]()
+    unscoped = models.Manager["PointsEntry"]()  # reads that deliberately cross tenants
+    scope = Scope(owner="user_id", platform=False)
 
     class Meta:
         verbose_name = _("points entry")

@@ -19,12 +19,7 @@ from anxin.tickets.models import Ticket, TicketMessage
 from .choices import QA_CRITERIA, SubjectType
 from .errors import FeedbackErrorCode
 from .models import NpsSurvey, PointsEntry, QaSample, QaScorecard, Survey
-from .permissions import (
-    can_review_quality,
-    nps_visible_to,
-    points_visible_to,
-    surveys_visible_to,
-)
+from .permissions import can_review_quality
 from .tokens import BadSurveyLink, survey_id_from_token
 
 CENT = Decimal("0.01")
@@ -60,7 +55,7 @@ def survey_get_by_token(*, token: str) -> Survey:
         public_id = survey_id_from_token(token)
     except BadSurveyLink as exc:
         raise NotFound(code=FeedbackErrorCode.SURVEY_LINK_INVALID) from exc
-    found = Survey.objects.filter(public_id=public_id).first()
+    found = Survey.unscoped.filter(public_id=public_id).first()
     if found is None:
         raise NotFound(code=FeedbackErrorCode.SURVEY_LINK_INVALID)
     return found
@@ -68,7 +63,7 @@ def survey_get_by_token(*, token: str) -> Survey:
 
 def survey_get_for(*, actor: Actor, survey_id: uuid.UUID | str) -> Survey:
     """One of the actor's own surveys; anyone else's is NotFound, like a missing one."""
-    found = surveys_visible_to(actor).filter(public_id=survey_id).first()
+    found = Survey.objects.for_actor(actor).filter(public_id=survey_id).first()
     if found is None:
         raise NotFound()
     return found
@@ -77,7 +72,7 @@ def survey_get_for(*, actor: Actor, survey_id: uuid.UUID | str) -> Survey:
 def surveys_open_for(*, actor: Actor) -> QuerySet[Survey]:
     """The actor's surveys still waiting for an answer, oldest expiry first."""
     return (
-        surveys_visible_to(actor)
+        Survey.objects.for_actor(actor)
         .filter(answered_at__isnull=True, expires_at__gt=clock.now())
         .order_by("expires_at", "pk")
     )
@@ -85,12 +80,17 @@ def surveys_open_for(*, actor: Actor) -> QuerySet[Survey]:
 
 def nps_open_for(*, actor: Actor) -> NpsSurvey | None:
     """The actor's latest NPS invitation still waiting for an answer, if any."""
-    return nps_visible_to(actor).filter(answered_at__isnull=True).order_by("-sent_at").first()
+    return (
+        NpsSurvey.objects.for_actor(actor)
+        .filter(answered_at__isnull=True)
+        .order_by("-sent_at")
+        .first()
+    )
 
 
 def nps_get_for(*, actor: Actor, nps_id: uuid.UUID | str) -> NpsSurvey:
     """One of the actor's own NPS surveys; anyone else's is NotFound."""
-    found = nps_visible_to(actor).filter(public_id=nps_id).first()
+    found = NpsSurvey.objects.for_actor(actor).filter(public_id=nps_id).first()
     if found is None:
         raise NotFound()
     return found
@@ -101,13 +101,13 @@ def nps_get_for(*, actor: Actor, nps_id: uuid.UUID | str) -> NpsSurvey:
 
 def points_balance(user_id: int) -> int:
     """The balance after the user's latest ledger entry (0 without any)."""
-    last = PointsEntry.objects.filter(user_id=user_id).order_by("-seq").first()
+    last = PointsEntry.unscoped.filter(user_id=user_id).order_by("-seq").first()
     return last.balance_after if last is not None else 0
 
 
 def points_ledger_for(*, actor: Actor, limit: int = 50) -> list[PointsEntry]:
     """The actor's own ledger, newest first."""
-    return list(points_visible_to(actor).order_by("-seq")[:limit])
+    return list(PointsEntry.objects.for_actor(actor).order_by("-seq")[:limit])
 
 
 # --- quality review --------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ def qa_ticket_get_for(*, actor: Actor, number: str) -> Ticket:
     """A closed ticket a reviewer may score or read the scorecard of."""
     _require_reviewer(actor)
     found = (
-        Ticket.objects.filter(number=number, status=TicketStatus.CLOSED)
+        Ticket.unscoped.filter(number=number, status=TicketStatus.CLOSED)
         .select_related("assignee", "team", "merchant")
         .first()
     )
@@ -169,7 +169,7 @@ def _decimal(value: float | Decimal | None) -> Decimal:
 def csat_by_agent(*, since: datetime) -> dict[int, tuple[Decimal, int]]:
     """Average CSAT (1–5) and number of answers per handling agent, for tickets closed since."""
     rows = (
-        Survey.objects.filter(
+        Survey.unscoped.filter(
             subject_type=SubjectType.TICKET,
             sent_at__gte=since,
             answered_at__isnull=False,
@@ -219,7 +219,7 @@ class NpsScore:
 def nps_score(*, period: str) -> NpsScore:
     """Invitations, answers and the net promoter score of one period (e.g. "2026Q4")."""
     answered = Q(answered_at__isnull=False)
-    figures = NpsSurvey.objects.filter(period=period).aggregate(
+    figures = NpsSurvey.unscoped.filter(period=period).aggregate(
         invited=Count("pk"),
         responses=Count("pk", filter=answered),
         promoters=Count("pk", filter=answered & Q(score__gte=9)),

@@ -12,6 +12,11 @@ def can_write(actor: Actor) -> bool:
     return actor.workflow_role in WRITER_ROLES
 
 
+def can_read_drafts(actor: Actor) -> bool:
+    """Unpublished articles are for platform staff (not tokens acting as the system)."""
+    return actor.platform and not actor.is_system
+
+
 def can_manage_canned(actor: Actor) -> bool:
     """Canned replies change what every agent sends: supervisors and administrators only."""
     from anxin.tickets.permissions import is_supervisor

@@ -13,7 +13,7 @@ from anxin.core.errors import NotFound
 
 from .choices import ArticleStatus
 from .models import Article, ArticleCategory, CannedReply
-from .permissions import can_write
+from .permissions import can_read_drafts, can_write
 from .text import tokens
 
 MAX_TERMS = 24  # a pasted paragraph must not become a query with hundreds of OR branches
@@ -102,7 +102,7 @@ def category_get_public(code: str) -> tuple[ArticleCategory, list[Article]]:
 
 def articles_for_console(*, actor: Actor, status: str = "") -> QuerySet[Article]:
     """Every article for platform staff (optionally one status); nobody else sees drafts."""
-    if not actor.platform or actor.is_system:
+    if not can_read_drafts(actor):
         return Article.objects.none()
     found = Article.objects.select_related("category", "author").order_by("-updated_at", "-pk")
     if status in ArticleStatus.values:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from anxin.core import clock
 from anxin.core.fields import EncryptedTextField
 from anxin.core.models import PublicModel
+from anxin.core.scoping import Scope, ScopedManager
 
 from .choices import Channel, OutboxStatus
 
@@ -46,6 +47,11 @@ class Notification(PublicModel):
     body = models.TextField(_("body"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
+    objects = ScopedManager["Notification"]()
+    unscoped = models.Manager["Notification"]()  # reads that deliberately cross tenants
+    # Only one's own inbox, even for platform staff.
+    scope = Scope(owner="recipient_id", platform=False)
+
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
@@ -81,6 +87,10 @@ class WebhookEndpoint(PublicModel):
         help_text=_("Event names such as case.approve; empty means every event."),
     )
     active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedManager["WebhookEndpoint"]()
+    unscoped = models.Manager["WebhookEndpoint"]()  # reads that deliberately cross tenants
+    scope = Scope(merchant="merchant_id")
 
     class Meta:
         verbose_name = _("webhook endpoint")
@@ -138,6 +148,11 @@ class OutboxMessage(PublicModel):
         related_name="redeliveries",
         verbose_name=_("redelivery of"),
     )
+
+    objects = ScopedManager["OutboxMessage"]()
+    unscoped = models.Manager["OutboxMessage"]()  # reads that deliberately cross tenants
+    # Webhook deliveries only: e-mails carry people's addresses and are never shown.
+    scope = Scope(merchant="merchant_id", only=Q(channel=Channel.WEBHOOK))
 
     class Meta:
         verbose_name = _("outbox message")

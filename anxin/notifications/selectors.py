@@ -14,7 +14,6 @@ from anxin.core.pagination import Page, keyset_page
 
 from .choices import OutboxStatus
 from .models import Notification, OutboxMessage, WebhookEndpoint
-from .permissions import deliveries_visible_to, endpoints_visible_to, notifications_visible_to
 
 
 def _uuid(value: str | uuid.UUID) -> uuid.UUID:
@@ -28,14 +27,14 @@ def notification_list_for(
     *, actor: Actor, unread: bool | None = None, cursor: str | None = None, limit: int = 50
 ) -> Page[Notification]:
     """The actor's own notifications, newest first (``unread`` True/False filters on read_at)."""
-    query = notifications_visible_to(actor)
+    query = Notification.objects.for_actor(actor)
     if unread is not None:
         query = query.filter(read_at__isnull=unread)
     return keyset_page(query, key="created_at", cursor=cursor, limit=limit)
 
 
 def notification_get_for(*, actor: Actor, notification_id: str | uuid.UUID) -> Notification:
-    found = notifications_visible_to(actor).filter(public_id=_uuid(notification_id)).first()
+    found = Notification.objects.for_actor(actor).filter(public_id=_uuid(notification_id)).first()
     if found is None:
         raise NotFound()
     return found
@@ -56,13 +55,15 @@ def merchant_get_for(*, actor: Actor, code: str | None) -> Merchant:
 
 def webhook_endpoint_list_for(*, actor: Actor) -> QuerySet[WebhookEndpoint]:
     return (
-        endpoints_visible_to(actor).select_related("merchant").order_by("merchant_id", "created_at")
+        WebhookEndpoint.objects.for_actor(actor)
+        .select_related("merchant")
+        .order_by("merchant_id", "created_at")
     )
 
 
 def webhook_endpoint_get_for(*, actor: Actor, endpoint_id: str | uuid.UUID) -> WebhookEndpoint:
     found = (
-        endpoints_visible_to(actor)
+        WebhookEndpoint.objects.for_actor(actor)
         .select_related("merchant")
         .filter(public_id=_uuid(endpoint_id))
         .first()
@@ -81,7 +82,7 @@ def webhook_delivery_list_for(
     limit: int = 50,
 ) -> Page[OutboxMessage]:
     """The delivery log, newest first; naming an endpoint out of scope is a 404."""
-    query = deliveries_visible_to(actor).select_related("endpoint", "redelivery_of")
+    query = OutboxMessage.objects.for_actor(actor).select_related("endpoint", "redelivery_of")
     if endpoint_id is not None:
         endpoint = webhook_endpoint_get_for(actor=actor, endpoint_id=endpoint_id)
         query = query.filter(endpoint=endpoint)
@@ -92,7 +93,7 @@ def webhook_delivery_list_for(
 
 def webhook_delivery_get_for(*, actor: Actor, delivery_id: str | uuid.UUID) -> OutboxMessage:
     found = (
-        deliveries_visible_to(actor)
+        OutboxMessage.objects.for_actor(actor)
         .select_related("endpoint", "redelivery_of")
         .filter(public_id=_uuid(delivery_id))
         .first()

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
 from anxin.catalog.models import Category, Merchant
-from anxin.core.actors import Actor, Role
+from anxin.core.actors import Actor
 from anxin.core.audit import audit_record
 from anxin.core.errors import Forbidden, NotFound, ValidationFailed
 from anxin.core.validation import localized_field_errors
@@ -28,12 +28,12 @@ from anxin.core.validation import localized_field_errors
 from .choices import Fault, PolicyScope
 from .inputs import CalendarDayIn, CategoryFlagsIn, PolicyIn, ReasonIn
 from .models import POLICY_FIELDS, CalendarDay, Policy, Reason
+from .permissions import can_edit_shop_policy, can_write_rules
 from .resolve import LEGAL_LIMITS, kinder, policy_resolve
 
 In = TypeVar("In", bound=BaseModel)
 FieldErrors = dict[str, Any]
 SATURDAY = 5
-RULE_WRITERS = frozenset({Role.ADMIN, Role.SYSTEM})
 # Free text a merchant cannot be held to "more generous": only the platform edits it.
 CONDITION_FIELDS = ("intact_conditions_zh", "intact_conditions_en")
 
@@ -48,7 +48,7 @@ def _parse(schema: type[In], data: In | Mapping[str, Any]) -> In:
 
 
 def _require_rule_writer(actor: Actor) -> None:
-    if actor.role not in RULE_WRITERS:
+    if not can_write_rules(actor):
         raise Forbidden()
 
 
@@ -155,13 +155,13 @@ def _target(
 
 
 def _check_writer(actor: Actor, scope: str, merchant: Merchant | None) -> None:
-    if actor.role in RULE_WRITERS:
+    if can_write_rules(actor):
         return
     if scope != PolicyScope.MERCHANT or merchant is None:
         raise Forbidden()
     if not actor.can_see_merchant(merchant.pk):
         raise NotFound()
-    if actor.workflow_role is not Role.MERCHANT_ADMIN:
+    if not can_edit_shop_policy(actor):
         raise Forbidden(_("Only the shop's administrators may change its policy."))
 
 
@@ -245,7 +245,7 @@ def policy_save(
                 )
             }
         )
-    merchant_writing = actor.role not in RULE_WRITERS
+    merchant_writing = not can_write_rules(actor)
     if merchant_writing:
         stored = {name: getattr(row, name) if row else "" for name in CONDITION_FIELDS}
         for name in CONDITION_FIELDS:

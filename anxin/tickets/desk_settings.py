@@ -23,6 +23,7 @@ from anxin.core.validation import localized_field_errors
 
 from .choices import AssignmentMode, Channel, Priority, TicketType
 from .models import RevisitRule, SlaPolicy, Team
+from .permissions import can_configure_desk
 
 MINUTES_PER_YEAR = 525_600
 Minutes = Annotated[int, Field(ge=1, le=MINUTES_PER_YEAR)]
@@ -61,7 +62,7 @@ class RevisitRuleIn(BaseModel):
 
 
 def _admin(actor: Actor) -> None:
-    if actor.role is not Role.ADMIN:
+    if not can_configure_desk(actor):
         raise Forbidden()
 
 

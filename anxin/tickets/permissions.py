@@ -1,12 +1,11 @@
-"""Who sees and does what on tickets: scoped base querysets and ``can_*`` predicates.
+"""Who does what on tickets: the ``can_*`` predicates.
 
-Platform staff see every ticket; a merchant only tickets about its own orders (never internal
-notes); a consumer only the tickets they opened. Out of scope is "not found", like missing.
+Who sees which ticket is ``Ticket.scope`` (read with ``Ticket.objects.for_actor``): platform staff
+see every ticket; a merchant only tickets about its own orders (never internal notes); a consumer
+only the tickets they opened. Out of scope is "not found", like missing.
 """
 
 from __future__ import annotations
-
-from django.db.models import QuerySet
 
 from anxin.core.actors import Actor, Role
 
@@ -15,23 +14,22 @@ from .models import Team, Ticket
 STAFF_ROLES = frozenset({Role.AGENT, Role.ARBITRATOR, Role.ADMIN})
 
 
-def tickets_visible_to(actor: Actor) -> QuerySet[Ticket]:
-    tickets = Ticket.objects.all()
-    if actor.platform:
-        return tickets
-    if actor.merchant_ids:
-        return tickets.filter(merchant_id__in=actor.merchant_ids)
-    if actor.role is Role.CONSUMER and actor.user_id is not None:
-        return tickets.filter(requester_id=actor.user_id)
-    return tickets.none()
-
-
 def is_staff(actor: Actor) -> bool:
     return actor.role in STAFF_ROLES or actor.is_system
 
 
 def can_open_ticket(actor: Actor) -> bool:
     return actor.role in {Role.CONSUMER, *STAFF_ROLES, Role.INTEGRATOR, Role.SYSTEM}
+
+
+def can_configure_desk(actor: Actor) -> bool:
+    """Teams, SLA policies and revisit rules are the platform administrators' settings."""
+    return actor.role is Role.ADMIN
+
+
+def can_plan_revisits(actor: Actor) -> bool:
+    """Revisit tasks are the platform's follow-up work: platform staff only."""
+    return actor.platform
 
 
 def can_see_internal(actor: Actor) -> bool:

@@ -13,7 +13,7 @@ from anxin.core.errors import NotFound
 
 from .choices import OPEN_STATUSES, SlaStatus, Stage, TicketStatus
 from .models import RevisitTask, SlaClock, Ticket, TicketEvent, TicketMessage
-from .permissions import can_see_internal, tickets_visible_to
+from .permissions import can_plan_revisits, can_see_internal
 
 LIVE = (SlaStatus.RUNNING, SlaStatus.WARNED)
 
@@ -71,7 +71,9 @@ class TicketFilters:
 
 def ticket_list_for(*, actor: Actor, filters: TicketFilters) -> QuerySet[Ticket]:
     """Tickets the actor may see, nearest SLA first, then newest."""
-    tickets = tickets_visible_to(actor).select_related("team", "assignee", "merchant", "order")
+    tickets: QuerySet[Ticket] = Ticket.objects.for_actor(actor).select_related(
+        "team", "assignee", "merchant", "order"
+    )
     conditions = Q()
     if filters.status == "open":
         conditions &= Q(status__in=OPEN_STATUSES)
@@ -104,7 +106,7 @@ def ticket_list_for(*, actor: Actor, filters: TicketFilters) -> QuerySet[Ticket]
 def ticket_get_for(*, actor: Actor, number: str) -> Ticket:
     """One ticket by number, or NotFound when missing or out of the actor's scope."""
     ticket = (
-        with_sla(tickets_visible_to(actor))
+        with_sla(Ticket.objects.for_actor(actor))
         .select_related("team", "assignee", "merchant", "order", "case", "requester", "merged_into")
         .prefetch_related("tags")
         .filter(number=number)
@@ -147,7 +149,7 @@ def revisits_due_for(
     *, actor: Actor, within: timedelta = timedelta(days=7)
 ) -> QuerySet[RevisitTask]:
     """Open revisit tasks due soon (platform staff only)."""
-    if not actor.platform:
+    if not can_plan_revisits(actor):
         return RevisitTask.objects.none()
     return (
         RevisitTask.objects.filter(status="open", due_at__lte=clock.now() + within)
@@ -158,7 +160,7 @@ def revisits_due_for(
 
 def desk_counts(*, actor: Actor, now: datetime | None = None) -> dict[str, int]:
     """The console's tiles: open, unassigned, mine, at risk, breached, escalated."""
-    tickets = with_sla(tickets_visible_to(actor).filter(status__in=OPEN_STATUSES))
+    tickets = with_sla(Ticket.objects.for_actor(actor).filter(status__in=OPEN_STATUSES))
     return {
         "open": tickets.count(),
         "unassigned": tickets.filter(assignee__isnull=True).count(),

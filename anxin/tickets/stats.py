@@ -83,7 +83,7 @@ def performance(
 ) -> tuple[list[Performance], list[Performance]]:
     """(per agent, per team) for tickets opened in [since, until]."""
     tickets = list(
-        Ticket.objects.filter(created_at__gte=since, created_at__lte=until).select_related(
+        Ticket.unscoped.filter(created_at__gte=since, created_at__lte=until).select_related(
             "sla_policy"
         )
     )

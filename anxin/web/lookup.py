@@ -12,30 +12,16 @@ import uuid
 from contextlib import suppress
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
 
 from anxin.cases.models import Case
-from anxin.cases.permissions import cases_visible_to
 from anxin.catalog.models import Customer, Order
-from anxin.catalog.permissions import orders_visible_to
-from anxin.core.actors import Actor, Role
+from anxin.core.actors import Actor
 from anxin.core.crypto import mask_phone, normalize_phone, phone_lookup_hash
 
 MAX_QUERY = 64
 MAX_RESULTS = 50
 PHONE_LIKE = re.compile(r"^\+?[\d\s\-()]{7,20}$")
-
-
-def customers_visible_to(actor: Actor) -> QuerySet[Customer]:
-    """Platform staff see every shop's customer records; merchants their own; consumers theirs."""
-    customers = Customer.objects.all()
-    if actor.platform:
-        return customers
-    if actor.merchant_ids:
-        return customers.filter(merchant_id__in=actor.merchant_ids)
-    if actor.role is Role.CONSUMER and actor.customer_ids:
-        return customers.filter(pk__in=actor.customer_ids)
-    return customers.none()
 
 
 @dataclass(frozen=True)
@@ -68,7 +54,8 @@ def is_phone(text: str) -> bool:
 
 
 def _cases() -> Prefetch:
-    return Prefetch("cases", queryset=Case.objects.order_by("-created_at", "-pk"))
+    # Only cases of orders the actor already sees (same merchant, same customer) are prefetched.
+    return Prefetch("cases", queryset=Case.unscoped.order_by("-created_at", "-pk"))
 
 
 def lookup(*, actor: Actor, query: str) -> LookupResult:
@@ -76,9 +63,11 @@ def lookup(*, actor: Actor, query: str) -> LookupResult:
     conditions = Q(external_id=text) | Q(number__iexact=text)
     with suppress(ValueError):
         conditions |= Q(public_id=uuid.UUID(text))
-    conditions |= Q(pk__in=cases_visible_to(actor).filter(number__iexact=text).values("order_id"))
+    conditions |= Q(
+        pk__in=Case.objects.for_actor(actor).filter(number__iexact=text).values("order_id")
+    )
     found = (
-        orders_visible_to(actor)
+        Order.objects.for_actor(actor)
         .filter(conditions)
         .select_related("merchant", "customer")
         .prefetch_related(_cases())
@@ -89,13 +78,13 @@ def lookup(*, actor: Actor, query: str) -> LookupResult:
     as_phone = is_phone(text)
     if as_phone:
         customers = (
-            customers_visible_to(actor)
+            Customer.objects.for_actor(actor)
             .filter(phone_hash=phone_lookup_hash(text))
             .select_related("merchant")
             .prefetch_related(
                 Prefetch(
                     "orders",
-                    queryset=orders_visible_to(actor)
+                    queryset=Order.objects.for_actor(actor)
                     .prefetch_related(_cases())
                     .order_by("-placed_at", "-pk"),
                 )

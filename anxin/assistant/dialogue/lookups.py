@@ -5,10 +5,8 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from anxin.cases.models import Case, Refund
-from anxin.cases.permissions import cases_visible_to, refunds_visible_to
 from anxin.cases.selectors import claimed_quantity
 from anxin.catalog.models import Delivery, Order, OrderLine
-from anxin.catalog.permissions import orders_visible_to
 from anxin.core.actors import Actor
 
 from .context import Context
@@ -18,7 +16,7 @@ RECENT = 5
 
 def _orders(actor: Actor) -> QuerySet[Order]:
     return (
-        orders_visible_to(actor)
+        Order.objects.for_actor(actor)
         .select_related("merchant")
         .prefetch_related(
             Prefetch(
@@ -86,14 +84,19 @@ def case_from(ctx: Context) -> Case | None:
     number = ctx.heard.slots.get("case_number")
     if not number:
         return None
-    return cases_visible_to(ctx.actor).select_related("line", "order").filter(number=number).first()
+    return (
+        Case.objects.for_actor(ctx.actor)
+        .select_related("line", "order")
+        .filter(number=number)
+        .first()
+    )
 
 
 def recent_cases(actor: Actor, limit: int = 3) -> list[Case]:
-    cases = cases_visible_to(actor).select_related("line", "order")
+    cases = Case.objects.for_actor(actor).select_related("line", "order")
     return list(cases.order_by("-created_at", "-id")[:limit])
 
 
 def recent_refunds(actor: Actor, limit: int = 3) -> list[Refund]:
-    refunds = refunds_visible_to(actor).select_related("case")
+    refunds = Refund.objects.for_actor(actor).select_related("case")
     return list(refunds.order_by("-created_at", "-id")[:limit])

@@ -58,11 +58,11 @@ class AddressOut(Schema):
 @router.get("/return-addresses", response=list[AddressOut], summary="The return address book")
 def address_list(request: HttpRequest) -> Any:
     actor = actor_of(request)
-    addresses = ReturnAddress.objects.select_related("merchant").order_by(
-        "merchant_id", "-is_default", "pk"
+    addresses = (
+        ReturnAddress.objects.for_actor(actor)
+        .select_related("merchant")
+        .order_by("merchant_id", "-is_default", "pk")
     )
-    if not actor.platform:
-        addresses = addresses.filter(merchant_id__in=actor.merchant_ids)
     return list(addresses[:500])
 
 

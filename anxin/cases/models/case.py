@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anxin.core.fields import EncryptedTextField, MoneyField
 from anxin.core.models import PublicModel
+from anxin.core.scoping import Scope, ScopedManager
 
 from ..choices import CaseStatus, CaseType
 
@@ -66,6 +67,10 @@ class Case(PublicModel):
         _("replacement tracking number"), max_length=64, blank=True
     )
     inspection = models.JSONField(_("inspection result"), default=dict, blank=True)
+
+    objects = ScopedManager["Case"]()
+    unscoped = models.Manager["Case"]()  # reads that deliberately cross tenants
+    scope = Scope(merchant="merchant_id", customer="customer_id")
 
     class Meta:
         verbose_name = _("case")
@@ -159,6 +164,10 @@ class ReturnAddress(PublicModel):
     phone = EncryptedTextField(_("phone"))
     address = EncryptedTextField(_("address"))
     is_default = models.BooleanField(_("default"), default=False)
+
+    objects = ScopedManager["ReturnAddress"]()
+    unscoped = models.Manager["ReturnAddress"]()  # reads that deliberately cross tenants
+    scope = Scope(merchant="merchant_id")
 
     class Meta:
         verbose_name = _("return address")

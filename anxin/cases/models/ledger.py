@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anxin.core.fields import MoneyField
 from anxin.core.models import PublicModel
+from anxin.core.scoping import Scope, ScopedManager
 
 
 class RefundStatus(models.TextChoices):
@@ -60,6 +61,10 @@ class Refund(PublicModel):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+
+    objects = ScopedManager["Refund"]()
+    unscoped = models.Manager["Refund"]()  # reads that deliberately cross tenants
+    scope = Scope(merchant="merchant_id", customer="case__customer_id")
 
     class Meta:
         verbose_name = _("refund")

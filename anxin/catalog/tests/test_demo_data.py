@@ -19,7 +19,6 @@ from anxin.catalog.models import (
     OrderLine,
     PurchaseConfirmation,
 )
-from anxin.catalog.permissions import orders_visible_to
 from anxin.core import clock
 from anxin.core.crypto import phone_lookup_hash
 from anxin.core.models import AuditEntry, NumberSequence
@@ -206,7 +205,7 @@ def test_the_consumer_login_sees_its_orders_at_every_shop_it_bought_from(demo):
     user = User.objects.get(username="consumer")
     person = user.customer_records.values_list("external_id", flat=True).first()
     # when
-    visible = orders_visible_to(actor_for_user(user))
+    visible = Order.objects.for_actor(actor_for_user(user))
     # then
     assert visible.values("merchant_id").distinct().count() > 1
     assert set(visible) == set(Order.objects.filter(customer__external_id=person))

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anxin.core.fields import EncryptedTextField
 from anxin.core.models import PublicModel
+from anxin.core.scoping import Scope, ScopedManager
 
 from ..choices import (
     AuthorKind,
@@ -134,6 +135,10 @@ class Ticket(PublicModel):
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     resolution_rejections = models.PositiveSmallIntegerField(_("resolutions rejected"), default=0)
     kb_proposed = models.BooleanField(_("proposed for the knowledge base"), default=False)
+
+    objects = ScopedManager["Ticket"]()
+    unscoped = models.Manager["Ticket"]()  # reads that deliberately cross tenants
+    scope = Scope(merchant="merchant_id", requester="requester_id")
 
     class Meta:
         verbose_name = _("ticket")

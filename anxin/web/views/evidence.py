@@ -7,8 +7,7 @@ from typing import cast
 
 from django.http import FileResponse, HttpResponse
 
-from anxin.cases.models import Evidence
-from anxin.cases.permissions import cases_visible_to
+from anxin.cases.models import Case, Evidence
 from anxin.core.actors import Actor
 from anxin.core.errors import NotFound
 
@@ -24,7 +23,7 @@ def evidence_response(*, actor: Actor, number: str, evidence_id: uuid.UUID | str
         raise NotFound() from None
     photo = (
         Evidence.objects.filter(
-            case__in=cases_visible_to(actor).filter(number=number), public_id=public_id
+            case__in=Case.objects.for_actor(actor).filter(number=number), public_id=public_id
         )
         .only("file", "content_type")
         .first()

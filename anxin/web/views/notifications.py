@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 from anxin.core.actors import Role
 from anxin.core.errors import ValidationFailed
 from anxin.notifications import selectors, services
-from anxin.notifications.permissions import notifications_visible_to
+from anxin.notifications.models import Notification
 
 from .common import ADMINS, CONSUMERS, MERCHANTS, PLATFORM_STAFF, actor, audience
 
@@ -95,7 +95,9 @@ def inbox(request: HttpRequest, layout: str, case_url: str = "") -> HttpResponse
                 "next_cursor": result.next_cursor,
                 "paged": bool(cursor),
                 "unread_only": unread_only,
-                "unread_count": notifications_visible_to(who).filter(read_at__isnull=True).count(),
+                "unread_count": (
+                    Notification.objects.for_actor(who).filter(read_at__isnull=True).count()
+                ),
                 "read_url": f"{prefix}notification_read",
                 "read_all_url": f"{prefix}notifications_read_all",
                 "inbox_url": _inbox_url(request),

@@ -130,7 +130,8 @@ def _tell(ctx: Context, turn: Turn, ticket: Ticket, *, opened: bool = False) -> 
     if ticket.assignee_id is not None:
         text += " " + _("An agent has picked it up.")
     else:
-        position = Ticket.objects.filter(
+        # Everyone waiting in the team's queue counts, whoever they are.
+        position = Ticket.unscoped.filter(
             team=ticket.team,
             assignee__isnull=True,
             status__in=WAITING,

@@ -18,14 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from anxin.cases.choices import TERMINAL
 from anxin.cases.models import Case
-from anxin.cases.permissions import cases_visible_to
 from anxin.cases.selectors import decision_for
 from anxin.catalog.models import Order, OrderLine
 from anxin.catalog.selectors import OrderFilters, order_get_for, order_list_for
 from anxin.core import clock
 from anxin.core.errors import ValidationFailed
 from anxin.core.models import Deadline
-from anxin.notifications.selectors import notifications_visible_to
+from anxin.notifications.models import Notification
 from anxin.policies.choices import FreightPayer
 from anxin.policies.eligibility import Decision, TypeOption
 from anxin.policies.models import Reason
@@ -58,7 +57,7 @@ def page(
     who = actor(request)
     context = {
         "nav": nav,
-        "unread_count": notifications_visible_to(who).filter(read_at__isnull=True).count(),
+        "unread_count": Notification.objects.for_actor(who).filter(read_at__isnull=True).count(),
         **context,
     }
     return render(request, template, context, status=status)
@@ -108,7 +107,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Phone-first overview: requests waiting for me first, then my other open requests."""
     who = actor(request)
     open_cases = list(
-        cases_visible_to(who)
+        Case.objects.for_actor(who)
         .exclude(status__in=TERMINAL)
         .select_related("merchant", "line")
         .order_by("-created_at", "-pk")[:30]
@@ -215,7 +214,7 @@ def order(request: HttpRequest, order_id: uuid.UUID) -> HttpResponse:
     found: Order = order_get_for(actor=who, ref=str(order_id))
     reason = Reason.objects.get(code=DEFAULT_REASON)
     cases_by_line: dict[int, list[Case]] = {}
-    for case in cases_visible_to(who).filter(order=found).order_by("-created_at"):
+    for case in Case.objects.for_actor(who).filter(order=found).order_by("-created_at"):
         cases_by_line.setdefault(case.line_id, []).append(case)
     offers = [
         line_offer(line, reason, cases_by_line.get(line.pk, [])) for line in found.lines.all()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticError
 
-from anxin.catalog.permissions import orders_visible_to
+from anxin.catalog.models import Order
 from anxin.core.errors import DomainError
 from anxin.core.validation import localized_field_errors
 from anxin.tickets import selectors, services
@@ -68,7 +68,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     me = actor(request)
     orders = [
         (o.external_id, f"{o.external_id} · {o.placed_at:%Y-%m-%d}")
-        for o in orders_visible_to(me).order_by("-placed_at")[:50]
+        for o in Order.objects.for_actor(me).order_by("-placed_at")[:50]
     ]
     initial = {"order": request.GET.get("order", "")[:64], "type": request.GET.get("type", "")}
     form = NewTicketForm(request.POST or None, orders=orders, initial=initial)

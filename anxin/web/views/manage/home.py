@@ -47,7 +47,8 @@ def _counts() -> dict[str, object]:
         total=Count("pk"), excluded=Count("pk", filter=excluded)
     )
     users = User.objects.aggregate(total=Count("pk"), admins=Count("pk", filter=Q(role="admin")))
-    webhooks = OutboxMessage.objects.filter(channel=Channel.WEBHOOK).aggregate(
+    # The platform administrators' overview counts every merchant's rows.
+    webhooks = OutboxMessage.unscoped.filter(channel=Channel.WEBHOOK).aggregate(
         failed=Count("pk", filter=Q(status__in=[OutboxStatus.FAILED, OutboxStatus.DEAD])),
         pending=Count("pk", filter=Q(status=OutboxStatus.PENDING)),
     )
@@ -67,7 +68,7 @@ def _counts() -> dict[str, object]:
         "users": users["total"],
         "admins": users["admins"],
         "tokens": ApiToken.objects.filter(revoked_at__isnull=True).count(),
-        "endpoints": WebhookEndpoint.objects.filter(active=True).count(),
+        "endpoints": WebhookEndpoint.unscoped.filter(active=True).count(),
         "webhooks": webhooks,
     }
 

@@ -94,7 +94,7 @@ def addresses(request: HttpRequest) -> HttpResponse:
         form = AddressForm(shops=shops)
     rows = [
         (address, mask_phone(address.phone))
-        for address in ReturnAddress.objects.filter(merchant_id__in=viewer.merchant_ids)
+        for address in ReturnAddress.objects.for_actor(viewer)
         .select_related("merchant")
         .order_by("merchant__name", "-is_default", "label")
     ]

@@ -139,7 +139,7 @@ def case_context(
             for code in codes
         ],
         "addresses": list(
-            ReturnAddress.objects.filter(merchant_id=case.merchant_id).order_by(
+            ReturnAddress.unscoped.filter(merchant_id=case.merchant_id).order_by(
                 "-is_default", "label"
             )
         ),
