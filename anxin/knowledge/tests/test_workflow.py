@@ -3,17 +3,22 @@ and an audit row; refused ones change nothing."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from anxin.catalog.tests import factories as f
+from anxin.core import clock
 from anxin.core.actors import Role
 from anxin.core.errors import DomainError
 from anxin.core.models import AuditEntry
+from anxin.core.tests.shared_rows import rows_for_the_group
 from anxin.knowledge.choices import ArticleStatus
 from anxin.knowledge.models import Article, ArticleEvent
 from anxin.knowledge.services import article_act
 from anxin.knowledge.workflow import ARTICLE_WORKFLOW
 from anxin.tickets.tests.desk import build_desk
+from anxin.web.tests.world import NOW
 
 from .helpers import actor, article
 
@@ -32,8 +37,23 @@ ALLOWED = {
 }
 
 
+@pytest.fixture(scope="module")
+def _people(django_db_setup, django_db_blocker):
+    """The people are made once for this module; each test's articles roll back after it."""
+    with rows_for_the_group(django_db_blocker):
+        with django_db_blocker.unblock():
+            made = _make_people()
+        clock.unfreeze()
+        yield made
+
+
 @pytest.fixture
-def people():
+def people(_people, db):
+    clock.freeze(NOW)
+    return copy.deepcopy(_people)
+
+
+def _make_people():
     desk = build_desk()
     w = desk.world
     return {

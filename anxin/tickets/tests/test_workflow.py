@@ -23,6 +23,13 @@ from .desk import Desk
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def desk(shared_desk: Desk) -> Desk:
+    """This module's tests share one desk, built once (see conftest.shared_desk)."""
+    return shared_desk
+
+
 ROLES = [Role.CONSUMER, Role.MERCHANT_STAFF, Role.AGENT, Role.ARBITRATOR, Role.ADMIN, Role.SYSTEM]
 ACTIONS = sorted({t.action for t in TICKET_TRANSITIONS})
 STATES = list(TicketStatus.values)
