@@ -46,6 +46,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_inner_imports.py
 	$(BIN)/mypy anxin config
 	$(BIN)/python manage.py makemigrations --check --dry-run
 

@@ -6,12 +6,14 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -119,9 +121,9 @@ def actor_for_user(user: User) -> Actor:
             Membership.objects.filter(user=user).values_list("merchant_id", flat=True)
         )
     elif role is Role.CONSUMER:
-        from anxin.catalog.models import Customer
-
-        customer_ids = frozenset(Customer.objects.filter(user=user).values_list("pk", flat=True))
+        # Through catalog's foreign key to the user: accounts sits below catalog and never
+        # imports it (docs/decisions/0013-layers.md).
+        customer_ids = frozenset(user.customer_records.values_list("pk", flat=True))
     return Actor(
         role=role,
         user_id=user.pk,
@@ -171,15 +173,20 @@ def user_create(
 ASSIGNABLE_ROLES = frozenset(Role(value) for value, _label in UserRole.choices)
 
 
+def merchants() -> QuerySet[Any]:
+    """Every merchant, reached through the membership's foreign key: accounts sits below catalog
+    and knows the merchant table only by that key (docs/decisions/0013-layers.md)."""
+    merchant: Any = Membership._meta.get_field("merchant").related_model
+    return merchant._default_manager.all()
+
+
 def _membership_errors(
     role: Role, merchant_ids: list[int], errors: dict[str, str | Promise]
 ) -> None:
-    from anxin.catalog.models import Merchant
-
     if role in MERCHANT_ROLES:
         if not merchant_ids:
             errors["merchants"] = _("Merchant staff must belong to at least one merchant.")
-        elif Merchant.objects.filter(pk__in=merchant_ids).count() != len(set(merchant_ids)):
+        elif merchants().filter(pk__in=merchant_ids).count() != len(set(merchant_ids)):
             errors["merchants"] = _("Unknown merchant.")
     elif merchant_ids:
         errors["merchants"] = _("Only merchant staff belong to merchants.")

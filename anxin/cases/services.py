@@ -23,6 +23,8 @@ from anxin.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from anxin.core.sequences import number_next
 from anxin.core.validation import localized_field_errors
 from anxin.core.workflow import StepContext, TransitionResult, arm_state_deadlines, transition
+from anxin.feedback.choices import SubjectType
+from anxin.feedback.hooks import SurveySubject, survey_after_close
 from anxin.notifications.services import case_opened_notify, case_transition_notify
 from anxin.policies.eligibility import Decision
 
@@ -139,10 +141,26 @@ def case_event_record(step: StepContext) -> CaseEvent:
     )
     case_transition_notify(step=step)  # outbox rows commit with the transition
     if step.to_state in TERMINAL:  # every way in (people, sweeper) passes here: one survey
-        from anxin.feedback.hooks import survey_after_close
-
-        survey_after_close(subject_type="cases.case", subject_id=step.subject.pk, at=step.at)
+        subject = _survey_subject(step.subject)
+        if subject is not None:
+            survey_after_close(subject=subject, at=step.at)
     return event
+
+
+def _survey_subject(case: Case) -> SurveySubject | None:
+    """The finished case as feedback's survey needs it (feedback never reads cases)."""
+    user = case.customer.user
+    if user is None or not user.is_active:
+        return None  # a shop's customer record without a login: nobody to ask
+    return SurveySubject(
+        subject_type=SubjectType.CASE,
+        subject_id=case.pk,
+        number=case.number,
+        recipient=user,
+        email=user.email or "",
+        language=user.language,
+        merchant_id=case.merchant_id,
+    )
 
 
 def _parse(action: str, payload: dict[str, Any]) -> ActionIn:

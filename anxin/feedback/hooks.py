@@ -1,5 +1,6 @@
 """The satisfaction survey a closed ticket or a finished case sends, called inside the transaction
-that closes it (``anxin.tickets.effects._closed``; ``anxin.cases.services.case_event_record``).
+that closes it (``anxin.tickets.effects.effect_closed``, ``anxin.cases.effects``) with a
+``SurveySubject`` the closing app builds: feedback sits below both and never reads them.
 
 One survey per subject, for good: a ticket that is reopened and closed again keeps its first
 survey. The in-app notification and the outbox e-mail commit with the close or not at all; the
@@ -28,7 +29,6 @@ from anxin.notifications.models import Notification, OutboxMessage
 from .choices import SubjectType
 from .models import Survey
 from .rules import csat_points, site_url, survey_days
-from .selectors import handling_agent
 from .tokens import survey_token
 
 TITLE = _("How did we do on %(number)s?")
@@ -43,58 +43,25 @@ MAIL_BODY = _(
 
 
 @dataclass(frozen=True)
-class _Target:
-    """Whom a survey goes to, and about what."""
+class SurveySubject:
+    """What was closed and whom to ask about it, described by the app that closed it: feedback sits
+    below tickets and cases and never reads them (docs/decisions/0013-layers.md)."""
 
+    subject_type: str  # a SubjectType value
+    subject_id: int
     number: str
     recipient: Any  # a User or None
     email: str
     language: str
     merchant_id: int | None
-    agent_id: int | None
-
-
-def _ticket_target(ticket_id: int) -> _Target | None:
-    from anxin.tickets.models import Ticket
-
-    ticket = Ticket.objects.select_related("requester").filter(pk=ticket_id).first()
-    if ticket is None or ticket.merged_into_id is not None:
-        return None
-    user = ticket.requester if ticket.requester and ticket.requester.is_active else None
-    return _Target(
-        number=ticket.number,
-        recipient=user,
-        email=ticket.contact_email or (user.email if user is not None else ""),
-        language=user.language if user is not None else ticket.language,
-        merchant_id=ticket.merchant_id,
-        agent_id=handling_agent(ticket),
-    )
-
-
-def _case_target(case_id: int) -> _Target | None:
-    from anxin.cases.models import Case
-
-    case = Case.objects.select_related("customer__user").filter(pk=case_id).first()
-    if case is None:
-        return None
-    user = case.customer.user
-    if user is None or not user.is_active:
-        return None  # a shop's customer record without a login: nobody to ask
-    return _Target(
-        number=case.number,
-        recipient=user,
-        email=user.email or "",
-        language=user.language,
-        merchant_id=case.merchant_id,
-        agent_id=None,
-    )
+    agent_id: int | None = None
 
 
 def _link(survey: Survey) -> str:
     return site_url() + reverse("survey:answer", args=[survey_token(survey.public_id)])
 
 
-def _notify(survey: Survey, target: _Target, at: datetime) -> None:
+def _notify(survey: Survey, target: SurveySubject, at: datetime) -> None:
     values = {"number": survey.subject_number, "points": csat_points()}
     numbers = (
         {"ticket_number": survey.subject_number}
@@ -132,19 +99,16 @@ def _notify(survey: Survey, target: _Target, at: datetime) -> None:
     on_commit(outbox_deliver_after_commit, [message.pk])
 
 
-def survey_after_close(*, subject_type: str, subject_id: int, at: datetime) -> Survey | None:
+def survey_after_close(*, subject: SurveySubject, at: datetime) -> Survey | None:
     """Send the satisfaction survey of a closed ticket or a finished case, once: a second call
     returns the survey already sent; None when there is nobody to ask (no login, no e-mail)."""
+    if subject.subject_type not in SubjectType.values:
+        raise ValueError(f"no satisfaction survey for {subject.subject_type}")
+    subject_type, subject_id, target = subject.subject_type, subject.subject_id, subject
     existing = Survey.objects.filter(subject_type=subject_type, subject_id=subject_id).first()
     if existing is not None:
         return existing
-    if subject_type == SubjectType.TICKET:
-        target = _ticket_target(subject_id)
-    elif subject_type == SubjectType.CASE:
-        target = _case_target(subject_id)
-    else:
-        raise ValueError(f"no satisfaction survey for {subject_type}")
-    if target is None or (target.recipient is None and not target.email):
+    if target.recipient is None and not target.email:
         return None
     try:
         with transaction.atomic():

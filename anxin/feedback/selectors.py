@@ -1,5 +1,6 @@
-"""Reads of the feedback app: one's own surveys and points, the QA queue, and the figures of the
-agent-performance page (CSAT and QA per agent, NPS per period)."""
+"""Reads of the feedback app: one's own surveys and points, and the figures of the
+agent-performance page (CSAT and QA per agent, NPS per period). The QA queue reads tickets, so it
+is ``anxin.tickets.quality``."""
 
 from __future__ import annotations
 
@@ -8,42 +9,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Max, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 
 from anxin.core import clock
 from anxin.core.actors import Actor
-from anxin.core.errors import Forbidden, NotFound
-from anxin.tickets.choices import AuthorKind, TicketStatus, Visibility
-from anxin.tickets.models import Ticket, TicketMessage
+from anxin.core.errors import NotFound
 
 from .choices import QA_CRITERIA, SubjectType
 from .errors import FeedbackErrorCode
-from .models import NpsSurvey, PointsEntry, QaSample, QaScorecard, Survey
-from .permissions import can_review_quality
+from .models import NpsSurvey, PointsEntry, QaScorecard, Survey
 from .tokens import BadSurveyLink, survey_id_from_token
 
 CENT = Decimal("0.01")
-
-
-def handling_agent(ticket: Ticket) -> int | None:
-    """The agent a ticket's service is credited to: whoever sent the most public replies (an
-    escalation hands the ticket to a supervisor, who may only have signed it off), the latest
-    replier on a tie; the assignee when no agent replied."""
-    top = (
-        TicketMessage.objects.filter(
-            ticket=ticket,
-            visibility=Visibility.PUBLIC,
-            author_kind=AuthorKind.AGENT,
-            author__isnull=False,
-        )
-        .values("author_id")
-        .annotate(replies=Count("pk"), last=Max("created_at"))
-        .order_by("-replies", "-last")
-        .first()
-    )
-    if top is not None:
-        return int(top["author_id"])
-    return ticket.assignee_id
 
 
 # --- surveys ---------------------------------------------------------------------------------------
@@ -108,55 +85,6 @@ def points_balance(user_id: int) -> int:
 def points_ledger_for(*, actor: Actor, limit: int = 50) -> list[PointsEntry]:
     """The actor's own ledger, newest first."""
     return list(PointsEntry.objects.for_actor(actor).order_by("-seq")[:limit])
-
-
-# --- quality review --------------------------------------------------------------------------------
-
-
-def _require_reviewer(actor: Actor) -> None:
-    if not can_review_quality(actor):
-        raise Forbidden()
-
-
-def qa_queue_for(*, actor: Actor) -> QuerySet[QaSample]:
-    """Sampled tickets waiting for a scorecard, oldest sample first."""
-    _require_reviewer(actor)
-    return (
-        QaSample.objects.filter(ticket__qa_scorecard__isnull=True)
-        .select_related("ticket", "ticket__assignee", "ticket__team")
-        .order_by("sampled_at", "pk")
-    )
-
-
-def qa_ticket_get_for(*, actor: Actor, number: str) -> Ticket:
-    """A closed ticket a reviewer may score or read the scorecard of."""
-    _require_reviewer(actor)
-    found = (
-        Ticket.unscoped.filter(number=number, status=TicketStatus.CLOSED)
-        .select_related("assignee", "team", "merchant")
-        .first()
-    )
-    if found is None:
-        raise NotFound()
-    return found
-
-
-def qa_public_messages(ticket: Ticket) -> QuerySet[TicketMessage]:
-    """What the customer saw: the reviewer scores the public conversation only."""
-    return (
-        TicketMessage.objects.filter(ticket=ticket, visibility=Visibility.PUBLIC)
-        .select_related("author")
-        .order_by("created_at", "pk")
-    )
-
-
-def scorecards_for(*, actor: Actor, agent_id: int | None = None) -> QuerySet[QaScorecard]:
-    """Scorecards, newest first, optionally of one agent (reviewers only)."""
-    _require_reviewer(actor)
-    cards = QaScorecard.objects.select_related("ticket", "agent", "reviewer")
-    if agent_id is not None:
-        cards = cards.filter(agent_id=agent_id)
-    return cards.order_by("-created_at", "-pk")
 
 
 # --- figures for the agent-performance page --------------------------------------------------------

@@ -3,10 +3,8 @@ review. The survey sent on close is in ``hooks.py``."""
 
 from __future__ import annotations
 
-import math
-import random
-from datetime import datetime, timedelta
-from decimal import Decimal
+from collections.abc import Collection
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,17 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from anxin.core import clock
 from anxin.core.actors import SYSTEM, Actor, Role
 from anxin.core.audit import audit_record
-from anxin.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from anxin.core.errors import Conflict, NotFound, ValidationFailed
 from anxin.notifications.models import Notification
-from anxin.tickets.choices import TicketStatus
-from anxin.tickets.models import Ticket
 
 from .choices import QA_CRITERIA, AnswerChannel, PointsReason
 from .errors import FeedbackErrorCode, SurveyExpired
-from .models import COMMENT_MAX, NpsSurvey, PointsEntry, QaSample, QaScorecard, Survey
-from .permissions import can_review_quality
-from .rules import csat_points, nps_lookback_days, nps_period, nps_points
-from .selectors import handling_agent, points_balance
+from .models import COMMENT_MAX, NpsSurvey, PointsEntry, Survey
+from .rules import csat_points, nps_period, nps_points
+from .selectors import points_balance
 
 __all__ = [
     "nps_answer",
@@ -35,8 +30,6 @@ __all__ = [
     "points_balance",
     "points_credit",
     "points_debit",
-    "qa_sample",
-    "qa_score",
     "survey_answer",
 ]
 
@@ -51,7 +44,8 @@ def _score(value: object, low: int, high: int, field: str = "score") -> int:
     return value
 
 
-def _comment(value: str) -> str:
+def comment_clean(value: str) -> str:
+    """A survey's or scorecard's comment, trimmed; at most COMMENT_MAX characters."""
     text = (value or "").strip()
     if len(text) > COMMENT_MAX:
         raise ValidationFailed(
@@ -163,7 +157,7 @@ def survey_answer(
     if now >= locked.expires_at:
         raise SurveyExpired()
     locked.score = _score(score, 1, 5)
-    locked.comment = _comment(comment)
+    locked.comment = comment_clean(comment)
     locked.channel = channel
     locked.answered_at = now
     if locked.recipient_id is not None:
@@ -196,26 +190,15 @@ NPS_BODY = _(
 )
 
 
-def _served_since(cutoff: datetime) -> set[int]:
-    """Consumers whose ticket closed or whose case finished since ``cutoff``."""
-    from anxin.cases.choices import TERMINAL
-    from anxin.cases.models import CaseEvent
-
-    ticket_users = Ticket.objects.filter(
-        status=TicketStatus.CLOSED, closed_at__gte=cutoff, requester__isnull=False
-    ).values_list("requester_id", flat=True)
-    case_users = CaseEvent.objects.filter(
-        to_status__in=list(TERMINAL), created_at__gte=cutoff, case__customer__user__isnull=False
-    ).values_list("case__customer__user_id", flat=True)
-    return {int(u) for u in ticket_users} | {int(u) for u in case_users}
-
-
-def nps_invite_due(*, now: datetime | None = None, period: str | None = None) -> int:
-    """Invite every active consumer served in the last 90 days who has no NPS survey for the
-    period yet (idempotent: run it as often as you like). Returns how many were invited."""
+def nps_invite_due(
+    *, served: Collection[int], now: datetime | None = None, period: str | None = None
+) -> int:
+    """Invite every active consumer among ``served`` (the users served in the last 90 days, which
+    the desk gathers: ``anxin.tickets.nps``) who has no NPS survey for the period yet (idempotent:
+    run it as often as you like). Returns how many were invited."""
     now = now or clock.now()
     period = period or nps_period(now)
-    served = _served_since(now - timedelta(days=nps_lookback_days()))
+    served = set(served)
     if not served:
         return 0
     asked = set(
@@ -264,7 +247,7 @@ def nps_answer(*, actor: Actor, nps: NpsSurvey, score: int, comment: str = "") -
             code=FeedbackErrorCode.NPS_ANSWERED,
         )
     locked.score = _score(score, 0, 10)
-    locked.comment = _comment(comment)
+    locked.comment = comment_clean(comment)
     locked.answered_at = clock.now()
     entry = points_credit(
         user_id=locked.recipient_id,
@@ -284,77 +267,11 @@ def nps_answer(*, actor: Actor, nps: NpsSurvey, score: int, comment: str = "") -
     return locked
 
 
-# --- quality review --------------------------------------------------------------------------------
+# --- quality review (the ticket side is ``anxin.tickets.quality``) --------------------------------
 
 
-def _require_reviewer(actor: Actor) -> None:
-    if not can_review_quality(actor):
-        raise Forbidden(_("Only supervisors review quality."))
-
-
-@transaction.atomic
-def qa_sample(
-    *, actor: Actor, share: Decimal, since: datetime, seed: int | None = None
-) -> list[QaSample]:
-    """Put a random ``share`` (0–1) of the tickets closed since ``since`` that were never
-    sampled or scored into the review queue (at least one when there are any)."""
-    _require_reviewer(actor)
-    if not isinstance(share, Decimal) or not Decimal("0") < share <= Decimal("1"):
-        raise ValidationFailed(fields={"share": _("Choose a share between 1 and 100 percent.")})
-    candidates = sorted(
-        Ticket.objects.filter(
-            status=TicketStatus.CLOSED,
-            closed_at__gte=since,
-            merged_into__isnull=True,
-            qa_sample__isnull=True,
-            qa_scorecard__isnull=True,
-        ).values_list("pk", flat=True)
-    )
-    if not candidates:
-        return []
-    count = min(len(candidates), max(1, math.ceil(share * len(candidates))))
-    picked = random.Random(seed).sample(candidates, count)
-    now = clock.now()
-    samples = QaSample.objects.bulk_create(
-        [QaSample(ticket_id=pk, sampled_at=now, sampled_by_id=actor.user_id) for pk in picked],
-        ignore_conflicts=True,
-    )
-    audit_record(
-        actor=actor,
-        action="feedback.qa.sample",
-        subject_type="tickets.ticket",
-        data={"share": str(share), "since": since.isoformat(), "tickets": sorted(picked)},
-    )
-    return samples
-
-
-@transaction.atomic
-def qa_score(
-    *,
-    actor: Actor,
-    ticket: Ticket,
-    professionalism: int,
-    accuracy: int,
-    empathy: int,
-    policy_compliance: int,
-    comment: str = "",
-) -> QaScorecard:
-    """A supervisor's scorecard of a closed ticket, once per ticket, credited to the agent who
-    handled it (most public replies, else the assignee); nobody scores their own work."""
-    _require_reviewer(actor)
-    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if locked.status != TicketStatus.CLOSED:
-        raise Conflict(_("Only closed tickets are reviewed."), code=FeedbackErrorCode.QA_NOT_CLOSED)
-    if QaScorecard.objects.filter(ticket=locked).exists():
-        raise Conflict(
-            _("This ticket already has a scorecard."), code=FeedbackErrorCode.QA_ALREADY_SCORED
-        )
-    values = {
-        "professionalism": professionalism,
-        "accuracy": accuracy,
-        "empathy": empathy,
-        "policy_compliance": policy_compliance,
-    }
+def qa_criteria_check(values: dict[str, int]) -> None:
+    """Every criterion of a QA scorecard is scored 1 to 5 (ValidationFailed names each bad one)."""
     problems = {}
     for name in QA_CRITERIA:
         try:
@@ -363,36 +280,3 @@ def qa_score(
             problems.update(error.fields)
     if problems:
         raise ValidationFailed(fields=problems)
-    agent_id = handling_agent(locked)
-    if agent_id is None:
-        raise Conflict(
-            _("Nobody handled this ticket, so there is nobody to score."),
-            code=FeedbackErrorCode.QA_NO_AGENT,
-        )
-    if agent_id == actor.user_id:
-        raise Forbidden(
-            _("You handled this ticket; another supervisor reviews it."),
-            code=FeedbackErrorCode.QA_OWN_WORK,
-        )
-    try:
-        with transaction.atomic():
-            card = QaScorecard.objects.create(
-                ticket=locked,
-                agent_id=agent_id,
-                reviewer_id=actor.user_id,
-                comment=_comment(comment),
-                created_at=clock.now(),
-                **values,
-            )
-    except IntegrityError as exc:
-        raise Conflict(
-            _("This ticket already has a scorecard."), code=FeedbackErrorCode.QA_ALREADY_SCORED
-        ) from exc
-    audit_record(
-        actor=actor,
-        action="feedback.qa.score",
-        subject_type="tickets.ticket",
-        subject_id=locked.pk,
-        data={**values, "agent": agent_id},
-    )
-    return card

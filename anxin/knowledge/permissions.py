@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from anxin.core.actors import Actor, Role
+from anxin.tickets.permissions import is_supervisor
 
 # Platform staff who write articles and canned replies (reviewing is the workflow's business).
 WRITER_ROLES = frozenset({Role.AGENT, Role.ARBITRATOR, Role.ADMIN})
@@ -19,6 +20,4 @@ def can_read_drafts(actor: Actor) -> bool:
 
 def can_manage_canned(actor: Actor) -> bool:
     """Canned replies change what every agent sends: supervisors and administrators only."""
-    from anxin.tickets.permissions import is_supervisor
-
     return can_write(actor) and is_supervisor(actor)

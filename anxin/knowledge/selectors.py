@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from anxin.core.actors import Actor, Role
 from anxin.core.errors import NotFound
+from anxin.tickets.models import Team
 
 from .choices import ArticleStatus
 from .models import Article, ArticleCategory, CannedReply
@@ -124,8 +125,6 @@ def canned_replies_for(*, actor: Actor, language: str) -> QuerySet[CannedReply]:
         return CannedReply.objects.none()
     replies = CannedReply.objects.filter(active=True)
     if actor.workflow_role is Role.AGENT:
-        from anxin.tickets.models import Team
-
         teams = Team.objects.filter(
             Q(agents__user_id=actor.user_id) | Q(supervisor_id=actor.user_id)
         ).values_list("code", flat=True)

@@ -14,6 +14,8 @@ from anxin.core.actors import Actor
 from anxin.core.audit import audit_record
 from anxin.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from anxin.core.workflow import StepContext, transition
+from anxin.tickets.models import Team, Ticket
+from anxin.tickets.proposals import ticket_kb_propose
 
 from .choices import ArticleStatus
 from .models import Article, ArticleCategory, ArticleEvent, ArticleVote, CannedReply
@@ -227,44 +229,28 @@ def article_vote(*, article: Article, voter_key: str, helpful: bool) -> Article:
 
 
 @transaction.atomic
-def article_propose_from_ticket(*, actor: Actor, ticket: Any) -> Article:
+def article_propose_from_ticket(*, actor: Actor, ticket: Ticket) -> Article:
     """Turn a resolved or closed ticket into a draft (its subject and the last public agent
     reply); a ticket is proposed once."""
-    from anxin.tickets.choices import AuthorKind, TicketStatus, Visibility
-    from anxin.tickets.models import Ticket, TicketMessage
-
     _require_writer(actor)
-    if ticket.status not in {TicketStatus.RESOLVED, TicketStatus.CLOSED}:
-        raise Conflict(_("Only a resolved or closed ticket can become an article."))
-    # The conditional update is the lock: of two concurrent proposals only one flips the flag.
-    if not Ticket.objects.filter(pk=ticket.pk, kb_proposed=False).update(kb_proposed=True):
-        raise Conflict(_("This ticket was already proposed for the knowledge base."))
-    ticket.kb_proposed = True
-    reply = (
-        TicketMessage.objects.filter(
-            ticket_id=ticket.pk, visibility=Visibility.PUBLIC, author_kind=AuthorKind.AGENT
-        )
-        .order_by("-created_at", "-pk")
-        .values_list("body", flat=True)
-        .first()
-    )
-    zh = str(ticket.language).lower().startswith("zh")
-    text = {"title": ticket.subject[:200], "body": (reply or "")[:20000]}
+    proposal = ticket_kb_propose(ticket=ticket)
+    zh = proposal.language.lower().startswith("zh")
+    text = {"title": proposal.subject[:200], "body": proposal.reply[:20000]}
     article = article_create(
         actor=actor,
-        slug=f"ticket-{ticket.number.lower()}"[:80].strip("-"),
+        slug=f"ticket-{proposal.number.lower()}"[:80].strip("-"),
         title_zh=text["title"] if zh else "",
         title_en="" if zh else text["title"],
         body_zh=text["body"] if zh else "",
         body_en="" if zh else text["body"],
-        source_ticket_number=ticket.number,
+        source_ticket_number=proposal.number,
     )
     audit_record(
         actor=actor,
         action="knowledge.article.propose",
-        merchant_id=ticket.merchant_id,
+        merchant_id=proposal.merchant_id,
         subject_type="tickets.ticket",
-        subject_id=ticket.pk,
+        subject_id=proposal.ticket_id,
         data={"article": article.slug},
     )
     return article
@@ -276,11 +262,8 @@ def _canned_fields(values: dict[str, str], team_code: str) -> dict[str, str]:
     if missing:
         raise ValidationFailed(fields=missing)  # type: ignore[arg-type]
     team_code = team_code.strip()
-    if team_code:
-        from anxin.tickets.models import Team
-
-        if not Team.objects.filter(code=team_code).exists():
-            raise ValidationFailed(fields={"team_code": _("Choose a team from the list.")})
+    if team_code and not Team.objects.filter(code=team_code).exists():
+        raise ValidationFailed(fields={"team_code": _("Choose a team from the list.")})
     return {**texts, "team_code": team_code}
 
 

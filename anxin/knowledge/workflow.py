@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anxin.core.actors import Actor, Role
 from anxin.core.workflow import StepContext, Workflow, register, row
+from anxin.tickets.permissions import is_supervisor
 
 from .choices import ArticleStatus as S
 
@@ -33,8 +34,6 @@ def _complete(article: Any, actor: Actor) -> str | Promise | None:
 
 
 def _supervisor(article: Any, actor: Actor) -> str | Promise | None:
-    from anxin.tickets.permissions import is_supervisor
-
     if not is_supervisor(actor):
         return _("Only a supervisor may review articles.")
     return None

@@ -12,5 +12,7 @@ class TicketsConfig(AppConfig):
 
         from . import sla_workflow, workflow  # noqa: F401  (registers the ticket and SLA workflows)
         from .followup import revisits_generate
+        from .tasks import nps_invite_job
 
         EMBEDDED_JOBS.append(revisits_generate)
+        EMBEDDED_JOBS.append(nps_invite_job)  # NPS starts here: feedback cannot read tickets

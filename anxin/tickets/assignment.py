@@ -12,6 +12,8 @@ from datetime import datetime
 
 from django.db.models import Count, Max, QuerySet
 
+from anxin.catalog.models import OrderLine
+
 from .choices import OPEN_STATUSES, AssignmentMode, Availability
 from .models import AgentProfile, Team, Ticket
 
@@ -37,8 +39,6 @@ def open_load(user_ids: list[int] | None = None) -> dict[int, int]:
 def _ticket_category_id(ticket: Ticket) -> int | None:
     if ticket.order_id is None:
         return None
-    from anxin.catalog.models import OrderLine
-
     return (
         OrderLine.objects.filter(order_id=ticket.order_id, sku__category__isnull=False)
         .values_list("sku__category_id", flat=True)

@@ -11,10 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from anxin.core.errors import ValidationFailed
 from anxin.core.workflow import StepContext
+from anxin.feedback.hooks import survey_after_close
 
 from . import sla
 from .choices import SlaMetric
 from .models import Ticket, TicketMessage
+from .quality import ticket_survey_subject
 
 
 def effect_wait_customer(step: StepContext) -> None:
@@ -40,11 +42,9 @@ def _closed(step: StepContext) -> None:
     ticket.save(update_fields=["closed_at"])
     sla.sla_clocks_move(ticket=ticket, action="cancel", reason="closed")
     revisits_for_ticket(ticket=ticket, at=step.at)
-    try:
-        from anxin.feedback.hooks import survey_after_close
-    except ImportError:  # the feedback app is optional in a minimal deployment
-        return
-    survey_after_close(subject_type="tickets.ticket", subject_id=ticket.pk, at=step.at)
+    subject = ticket_survey_subject(ticket)
+    if subject is not None:  # a merged ticket's survey is its survivor's
+        survey_after_close(subject=subject, at=step.at)
 
 
 def effect_accept_resolution(step: StepContext) -> None:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from anxin.cases.models import CaseEvent
 from anxin.core import clock
 from anxin.core.actors import Actor
 from anxin.core.audit import audit_record
@@ -69,8 +70,6 @@ def revisits_for_ticket(*, ticket: Ticket, at: datetime) -> list[RevisitTask]:
 
 def revisits_generate(*, now: datetime | None = None, lookback_days: int = 30) -> int:
     """Create the revisit tasks of repairs completed in the last ``lookback_days`` (idempotent)."""
-    from anxin.cases.models import CaseEvent
-
     now = now or clock.now()
     rules = list(RevisitRule.objects.filter(trigger=RevisitTrigger.REPAIR_COMPLETED, active=True))
     if not rules:

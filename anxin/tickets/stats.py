@@ -11,6 +11,7 @@ from statistics import median
 
 from django.contrib.auth import get_user_model
 
+from anxin.feedback.selectors import csat_by_agent, qa_by_agent
 from anxin.policies.business_hours import business_calendar
 from anxin.policies.calendars import BusinessCalendar
 
@@ -143,10 +144,6 @@ def performance(
 
 
 def _feedback(agents: dict[int, Performance], since: datetime) -> None:
-    try:
-        from anxin.feedback.selectors import csat_by_agent, qa_by_agent
-    except ImportError:  # the feedback app is optional
-        return
     for user_id, (avg, count) in csat_by_agent(since=since).items():
         if user_id in agents:
             agents[user_id].csat, agents[user_id].csat_count = avg, count

@@ -11,6 +11,7 @@ from anxin.core.sweeper import sweep_until_idle
 from anxin.feedback.hooks import survey_after_close
 from anxin.feedback.models import Survey
 from anxin.notifications.models import Notification, OutboxMessage
+from anxin.tickets.quality import ticket_survey_subject
 from anxin.tickets.services import ticket_act
 from anxin.web.tests.world import advance
 
@@ -56,7 +57,7 @@ def test_reopening_and_closing_again_keeps_the_first_survey(desk):
     # when
     ticket_act(actor=consumer, ticket=ticket, action="reopen", reason="still broken")
     closed_ticket(desk, ticket=ticket)
-    again = survey_after_close(subject_type="tickets.ticket", subject_id=ticket.pk, at=clock.now())
+    again = survey_after_close(subject=ticket_survey_subject(ticket), at=clock.now())
     # then
     assert Survey.objects.count() == 1
     assert again == first
@@ -67,7 +68,7 @@ def test_a_ticket_without_login_or_e_mail_gets_no_survey(desk):
     # given
     ticket = desk.open(desk.world.agent, channel="phone", subject="Call", body="Caller asked.")
     # when
-    made = survey_after_close(subject_type="tickets.ticket", subject_id=ticket.pk, at=clock.now())
+    made = survey_after_close(subject=ticket_survey_subject(ticket), at=clock.now())
     # then
     assert made is None
     assert not Survey.objects.exists()

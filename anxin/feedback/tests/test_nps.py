@@ -15,6 +15,7 @@ from anxin.feedback.models import NpsSurvey, PointsEntry
 from anxin.feedback.rules import nps_period
 from anxin.feedback.selectors import nps_score
 from anxin.notifications.models import Notification
+from anxin.tickets.nps import nps_invite_run
 
 from .helpers import closed_ticket, refunded_case
 
@@ -29,8 +30,8 @@ def test_consumers_served_are_invited_once_per_period(desk):
     # given
     closed_ticket(desk)
     # when
-    first = services.nps_invite_due(now=clock.now())
-    second = services.nps_invite_due(now=clock.now())
+    first = nps_invite_run(now=clock.now())
+    second = nps_invite_run(now=clock.now())
     # then
     assert (first, second) == (1, 0)
     nps = NpsSurvey.objects.get()
@@ -40,7 +41,7 @@ def test_consumers_served_are_invited_once_per_period(desk):
 
 def test_a_finished_case_counts_as_served(desk):
     refunded_case(desk.world)
-    assert services.nps_invite_due(now=clock.now()) == 1
+    assert nps_invite_run(now=clock.now()) == 1
 
 
 def test_nobody_served_recently_is_not_invited(desk):
@@ -49,14 +50,14 @@ def test_nobody_served_recently_is_not_invited(desk):
     # when: 91 days later, in another quarter
     later = clock.now() + timedelta(days=91)
     # then
-    assert services.nps_invite_due(now=later) == 0
-    assert services.nps_invite_due(now=clock.now(), period="2027Q1") == 1
+    assert nps_invite_run(now=later) == 0
+    assert nps_invite_run(now=clock.now(), period="2027Q1") == 1
 
 
 def test_answering_once_credits_points(desk):
     # given
     closed_ticket(desk)
-    services.nps_invite_due(now=clock.now())
+    nps_invite_run(now=clock.now())
     nps = NpsSurvey.objects.get()
     me = desk.actor(desk.world.consumer)
     # when
@@ -71,7 +72,7 @@ def test_answering_once_credits_points(desk):
 
 def test_only_the_recipient_answers_and_only_zero_to_ten(desk):
     closed_ticket(desk)
-    services.nps_invite_due(now=clock.now())
+    nps_invite_run(now=clock.now())
     nps = NpsSurvey.objects.get()
     with pytest.raises(NotFound):
         services.nps_answer(actor=desk.actor(f.user("x", Role.CONSUMER)), nps=nps, score=9)

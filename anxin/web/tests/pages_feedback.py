@@ -64,7 +64,8 @@ def _consumer(world: Any) -> str:
     """An open ticket survey, an answered case survey (10 points) and this quarter's NPS."""
     from anxin.core import clock
     from anxin.feedback.models import Survey
-    from anxin.feedback.services import nps_invite_due, survey_answer
+    from anxin.feedback.services import survey_answer
+    from anxin.tickets.nps import nps_invite_run
     from anxin.web.tests.world import advance
 
     ticket_survey(world)
@@ -73,13 +74,13 @@ def _consumer(world: Any) -> str:
         advance(world.other_case, (shop, "approve", {}), (shop, "refund", {}))
         survey = Survey.objects.get(subject_type="cases.case", subject_id=world.other_case.pk)
         survey_answer(survey=survey, score=5, channel="in_app")
-    nps_invite_due(now=clock.now())
+    nps_invite_run(now=clock.now())
     return reverse("consumer_feedback:home")
 
 
 def _queue(world: Any) -> str:
     from anxin.core import clock
-    from anxin.feedback.services import qa_sample
+    from anxin.tickets.quality import qa_sample
 
     closed_desk_ticket(world)
     qa_sample(
@@ -96,7 +97,7 @@ def _ticket(world: Any) -> str:
 
 def _scorecards(world: Any) -> str:
     from anxin.feedback.models import QaScorecard
-    from anxin.feedback.services import qa_score
+    from anxin.tickets.quality import qa_score
 
     ticket = closed_desk_ticket(world)
     _answered(world)

@@ -5,8 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from anxin.accounts.models import ApiToken
-from anxin.accounts.services import api_token_create, api_token_revoke
-from anxin.catalog.models import Merchant
+from anxin.accounts.services import api_token_create, api_token_revoke, merchants
 from anxin.core.actors import Actor, Role
 
 OPERATOR = Actor(role=Role.ADMIN, platform=True, label="manage.py api_token")
@@ -29,7 +28,7 @@ class Command(BaseCommand):
         if verb == "create":
             merchant_id = None
             if options["merchant"]:
-                merchant = Merchant.objects.filter(code=options["merchant"]).first()
+                merchant = merchants().filter(code=options["merchant"]).first()
                 if merchant is None:
                     raise CommandError(f"no merchant with code {options['merchant']!r}")
                 merchant_id = merchant.pk

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anxin.knowledge.choices import ArticleStatus
 from anxin.knowledge.models import ArticleCategory
+from anxin.tickets.models import Team
 
 
 class ArticleForm(forms.Form):
@@ -46,8 +47,6 @@ class CannedReplyForm(forms.Form):
 
     def __init__(self, *args: Any, zh: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from anxin.tickets.models import Team
-
         cast(forms.ChoiceField, self.fields["team_code"]).choices = [("", _("Every team"))] + [
             (t.code, t.name_zh if zh else t.name_en) for t in Team.objects.order_by("code")
         ]

@@ -21,9 +21,10 @@ from anxin.core import clock
 from anxin.core.actors import Actor
 from anxin.core.errors import DomainError
 from anxin.core.validation import whole_number
-from anxin.feedback import selectors, services
+from anxin.feedback import selectors
 from anxin.feedback.models import COMMENT_MAX, QaScorecard
-from anxin.feedback.permissions import can_review_quality
+from anxin.tickets import quality
+from anxin.tickets.quality import can_review_quality
 
 from ..common import PLATFORM_STAFF, actor, audience, flash_error
 from ..survey import STARS
@@ -82,7 +83,7 @@ class ScorecardForm(forms.Form):
 
 def _queue_page(request: HttpRequest, form: SampleForm, status: int = 200) -> HttpResponse:
     me = _reviewer(request)
-    samples = list(selectors.qa_queue_for(actor=me)[:200])
+    samples = list(quality.qa_queue_for(actor=me)[:200])
     return page(
         request,
         "web/console/quality/queue.html",
@@ -105,7 +106,7 @@ def sample(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _queue_page(request, form, status=400)
     try:
-        picked = services.qa_sample(
+        picked = quality.qa_sample(
             actor=me,
             share=Decimal(form.cleaned_data["percent"]) / 100,
             since=clock.now() - timedelta(days=form.cleaned_data["days"]),
@@ -142,14 +143,14 @@ def _criteria(form: ScorecardForm, card: QaScorecard | None) -> list[dict[str, A
 @audience(PLATFORM_STAFF)
 def ticket(request: HttpRequest, number: str) -> HttpResponse:
     me = _reviewer(request)
-    found = selectors.qa_ticket_get_for(actor=me, number=number)
+    found = quality.qa_ticket_get_for(actor=me, number=number)
     card = QaScorecard.objects.filter(ticket=found).select_related("agent", "reviewer").first()
     form = ScorecardForm(request.POST or None)
     status = 200
     if request.method == "POST" and card is None:
         if form.is_valid():
             try:
-                services.qa_score(actor=me, ticket=found, **form.cleaned_data)
+                quality.qa_score(actor=me, ticket=found, **form.cleaned_data)
             except DomainError as error:
                 for name, text in flash_error(request, error).items():
                     form.add_error(name if name in form.fields else None, text)
@@ -162,7 +163,7 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
     elif request.method == "POST":
         messages.error(request, _("This ticket already has a scorecard."))
         status = 409
-    agent_id = card.agent_id if card else selectors.handling_agent(found)
+    agent_id = card.agent_id if card else quality.handling_agent(found)
     agent = get_user_model().objects.filter(pk=agent_id).first() if agent_id else None
     return page(
         request,
@@ -173,7 +174,7 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
             "agent": agent,
             "form": form,
             "criteria": _criteria(form, card),
-            "conversation": list(selectors.qa_public_messages(found)),
+            "conversation": list(quality.qa_public_messages(found)),
             "show_names": True,
         },
         nav="quality",
@@ -201,7 +202,7 @@ def scorecards(request: HttpRequest) -> HttpResponse:
     ]
     agent_param = request.GET.get("agent", "")
     agent_id = whole_number(agent_param)
-    cards = list(selectors.scorecards_for(actor=me, agent_id=agent_id)[:100])
+    cards = list(quality.scorecards_for(actor=me, agent_id=agent_id)[:100])
     return page(
         request,
         "web/console/quality/scorecards.html",

@@ -17,6 +17,8 @@ from pydantic import ValidationError as PydanticError
 
 from anxin.core.errors import DomainError
 from anxin.core.validation import localized_field_errors
+from anxin.knowledge.selectors import canned_replies_for
+from anxin.knowledge.services import article_propose_from_ticket, canned_reply_render
 from anxin.tickets import selectors, services
 from anxin.tickets.choices import Availability, Channel, TicketStatus
 from anxin.tickets.inputs import ActIn, AssignIn, ReplyIn, TicketOpenIn, TransferIn, VerifyIn
@@ -144,13 +146,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
         .order_by("user__username")
         .values_list("user_id", "user__username", "availability")
     )
-    canned: list[Any] = []
-    try:
-        from anxin.knowledge.selectors import canned_replies_for
-
-        canned = list(canned_replies_for(actor=me, language=ticket.language))
-    except ImportError:
-        canned = []
+    canned = list(canned_replies_for(actor=me, language=ticket.language))
     return {
         "ticket": ticket,
         "stage_rows": display.stages(selectors.ticket_stage(ticket)),
@@ -301,8 +297,6 @@ def route(request: HttpRequest, number: str, what: str) -> HttpResponse:
     elif what == "propose":
 
         def propose() -> None:
-            from anxin.knowledge.services import article_propose_from_ticket
-
             article_propose_from_ticket(actor=me, ticket=ticket)
 
         _run(request, _("Proposed for the knowledge base."), propose)
@@ -317,9 +311,6 @@ def canned(request: HttpRequest, number: str) -> HttpResponse:
     text = ""
     ref = request.GET.get("canned", "")
     if ref:
-        from anxin.knowledge.selectors import canned_replies_for
-        from anxin.knowledge.services import canned_reply_render
-
         for item in canned_replies_for(actor=me, language=ticket.language):
             if str(item.pk) == ref:
                 text = canned_reply_render(

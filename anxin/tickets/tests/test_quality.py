@@ -1,4 +1,6 @@
-"""Quality review: supervisors only, once per ticket, credited to the agent who handled it."""
+"""Quality review: supervisors only, once per ticket, credited to the agent who handled it.
+
+(Moved from the feedback app with ``anxin.tickets.quality``.)"""
 
 from __future__ import annotations
 
@@ -13,9 +15,9 @@ from anxin.core.actors import Role
 from anxin.core.errors import Conflict, Forbidden, ValidationFailed
 from anxin.feedback import selectors, services
 from anxin.feedback.models import QaSample, QaScorecard, Survey
+from anxin.feedback.tests.helpers import closed_ticket
+from anxin.tickets import quality
 from anxin.tickets.services import ticket_reply
-
-from .helpers import closed_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +50,10 @@ def test_only_supervisors_sample(desk, who):
     since = clock.now() - timedelta(days=30)
     # when / then
     if who in REVIEWERS:
-        assert len(services.qa_sample(actor=me, share=Decimal("1"), since=since)) == 1
+        assert len(quality.qa_sample(actor=me, share=Decimal("1"), since=since)) == 1
     else:
         with pytest.raises(Forbidden):
-            services.qa_sample(actor=me, share=Decimal("1"), since=since)
+            quality.qa_sample(actor=me, share=Decimal("1"), since=since)
         assert not QaSample.objects.exists()
 
 
@@ -64,12 +66,12 @@ def test_only_supervisors_score(desk, who):
     me = desk.actor(people(desk)[who])
     # when / then
     if who in REVIEWERS:
-        card = services.qa_score(actor=me, ticket=ticket, comment="Clear.", **SCORES)
+        card = quality.qa_score(actor=me, ticket=ticket, comment="Clear.", **SCORES)
         assert card.agent_id == desk.world.agent.pk
         assert (card.total, card.average) == (16, Decimal("4.00"))
     else:
         with pytest.raises(Forbidden):
-            services.qa_score(actor=me, ticket=ticket, **SCORES)
+            quality.qa_score(actor=me, ticket=ticket, **SCORES)
         assert not QaScorecard.objects.exists()
 
 
@@ -77,23 +79,23 @@ def test_a_ticket_is_scored_once(desk):
     # given
     ticket = closed_ticket(desk)
     me = desk.actor(desk.supervisor)
-    services.qa_score(actor=me, ticket=ticket, **SCORES)
+    quality.qa_score(actor=me, ticket=ticket, **SCORES)
     # when / then
     with pytest.raises(Conflict):
-        services.qa_score(actor=desk.actor(desk.world.admin), ticket=ticket, **SCORES)
+        quality.qa_score(actor=desk.actor(desk.world.admin), ticket=ticket, **SCORES)
     assert QaScorecard.objects.count() == 1
 
 
 def test_open_tickets_are_not_scored(desk):
     ticket = desk.open()
     with pytest.raises(Conflict):
-        services.qa_score(actor=desk.actor(desk.supervisor), ticket=ticket, **SCORES)
+        quality.qa_score(actor=desk.actor(desk.supervisor), ticket=ticket, **SCORES)
 
 
 def test_each_criterion_is_one_to_five(desk):
     ticket = closed_ticket(desk)
     with pytest.raises(ValidationFailed) as error:
-        services.qa_score(
+        quality.qa_score(
             actor=desk.actor(desk.supervisor), ticket=ticket, **{**SCORES, "empathy": 6}
         )
     assert set(error.value.fields) == {"empathy"}
@@ -111,7 +113,7 @@ def test_the_agent_with_most_public_replies_is_scored_not_the_supervisor(desk):
     ticket.save(update_fields=["assignee"])
     ticket = closed_ticket(desk, agent=desk.supervisor, ticket=ticket)
     # when
-    card = services.qa_score(actor=desk.actor(desk.world.admin), ticket=ticket, **SCORES)
+    card = quality.qa_score(actor=desk.actor(desk.world.admin), ticket=ticket, **SCORES)
     # then
     assert card.agent_id == agent2.pk
     assert Survey.objects.get().agent_id == agent2.pk
@@ -120,7 +122,7 @@ def test_the_agent_with_most_public_replies_is_scored_not_the_supervisor(desk):
 def test_nobody_scores_their_own_work(desk):
     ticket = closed_ticket(desk, agent=desk.supervisor)
     with pytest.raises(Forbidden):
-        services.qa_score(actor=desk.actor(desk.supervisor), ticket=ticket, **SCORES)
+        quality.qa_score(actor=desk.actor(desk.supervisor), ticket=ticket, **SCORES)
 
 
 def test_sampling_takes_a_share_and_never_the_same_ticket_twice(desk):
@@ -130,19 +132,19 @@ def test_sampling_takes_a_share_and_never_the_same_ticket_twice(desk):
     me = desk.actor(desk.supervisor)
     since = clock.now() - timedelta(days=1)
     # when
-    first = services.qa_sample(actor=me, share=Decimal("0.5"), since=since, seed=7)
-    second = services.qa_sample(actor=me, share=Decimal("1"), since=since, seed=7)
-    third = services.qa_sample(actor=me, share=Decimal("1"), since=since)
+    first = quality.qa_sample(actor=me, share=Decimal("0.5"), since=since, seed=7)
+    second = quality.qa_sample(actor=me, share=Decimal("1"), since=since, seed=7)
+    third = quality.qa_sample(actor=me, share=Decimal("1"), since=since)
     # then
     assert (len(first), len(second), third) == (2, 2, [])
     assert QaSample.objects.count() == 4
-    assert selectors.qa_queue_for(actor=me).count() == 4
+    assert quality.qa_queue_for(actor=me).count() == 4
 
 
 @pytest.mark.parametrize("share", [Decimal("0"), Decimal("1.5"), Decimal("-0.1")])
 def test_the_share_is_between_zero_and_one(desk, share):
     with pytest.raises(ValidationFailed):
-        services.qa_sample(actor=desk.actor(desk.supervisor), share=share, since=clock.now())
+        quality.qa_sample(actor=desk.actor(desk.supervisor), share=share, since=clock.now())
 
 
 def test_figures_per_agent(desk):
@@ -152,8 +154,8 @@ def test_figures_per_agent(desk):
     for survey, score in zip(Survey.objects.order_by("pk"), (5, 2), strict=True):
         services.survey_answer(survey=survey, score=score, channel="in_app")
     me = desk.actor(desk.supervisor)
-    services.qa_score(actor=me, ticket=one, **SCORES)
-    services.qa_score(
+    quality.qa_score(actor=me, ticket=one, **SCORES)
+    quality.qa_score(
         actor=me,
         ticket=two,
         professionalism=3,
