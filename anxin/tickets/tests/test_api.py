@@ -19,6 +19,12 @@ from .desk import Desk
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def desk(shared_desk: Desk) -> Desk:
+    """This module's tests share one desk, built once (see conftest.shared_desk)."""
+    return shared_desk
+
+
 def api(user: Any | None) -> ApiClient:
     client = Client()
     if user is not None:

@@ -23,6 +23,14 @@ from anxin.tickets.services import (
 from .desk import Desk, agent_profile, build_desk
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk(shared_desk: Desk) -> Desk:
+    """This module's tests share one desk, built once (see conftest.shared_desk)."""
+    return shared_desk
+
+
 SH = ZoneInfo("Asia/Shanghai")
 
 

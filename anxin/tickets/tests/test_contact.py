@@ -16,6 +16,15 @@ from anxin.tickets.choices import Channel, Verification
 from anxin.tickets.contact import ContactIn, ContactTooMany, contact_request_create
 from anxin.tickets.models import ContactRequest, Ticket
 
+from .desk import Desk
+
+
+@pytest.fixture
+def desk(shared_desk: Desk) -> Desk:
+    """This module's tests share one desk, built once (see conftest.shared_desk)."""
+    return shared_desk
+
+
 FORM = {
     "type": "logistics",
     "subject": "Parcel damaged",

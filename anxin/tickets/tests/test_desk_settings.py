@@ -11,6 +11,13 @@ from .desk import Desk
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def desk(shared_desk: Desk) -> Desk:
+    """This module's tests share one desk, built once (see conftest.shared_desk)."""
+    return shared_desk
+
+
 ROW = {
     "name": "Phone urgent",
     "ticket_type": "",

@@ -13,7 +13,14 @@ from anxin.tickets.choices import MailStatus
 from anxin.tickets.mail.fetch import imap_fetch, maildir_fetch
 from anxin.tickets.models import InboundMail, Ticket
 
+from .desk import Desk
 from .test_mail_inbound import mail
+
+
+@pytest.fixture
+def desk(shared_desk: Desk) -> Desk:
+    """This module's tests share one desk, built once (see conftest.shared_desk)."""
+    return shared_desk
 
 
 class ScriptedImap:

@@ -18,6 +18,15 @@ from anxin.tickets.mail.parse import html_to_text, strip_quoted
 from anxin.tickets.models import InboundMail, Ticket, TicketAttachment, TicketMessage
 from anxin.tickets.services import ticket_act, ticket_reply
 
+from .desk import Desk
+
+
+@pytest.fixture
+def desk(shared_desk: Desk) -> Desk:
+    """This module's tests share one desk, built once (see conftest.shared_desk)."""
+    return shared_desk
+
+
 CUSTOMER = "li.lei@example.com"
 
 

@@ -26,6 +26,15 @@ from anxin.tickets.choices import MailStatus
 from anxin.tickets.models import InboundMail, Ticket, TicketMessage
 from anxin.tickets.services import ticket_reply
 
+from .desk import Desk
+
+
+@pytest.fixture
+def desk(shared_desk: Desk) -> Desk:
+    """This module's tests share one desk, built once (see conftest.shared_desk)."""
+    return shared_desk
+
+
 SUPPORT = "support@anxin.example"
 CUSTOMER = "li.lei@example.com"
 

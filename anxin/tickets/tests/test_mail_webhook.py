@@ -13,7 +13,15 @@ from anxin.tickets.mail.webhook import sign
 from anxin.tickets.models import InboundMail, Ticket
 from conftest import ApiClient
 
+from .desk import Desk
 from .test_mail_inbound import mail
+
+
+@pytest.fixture
+def desk(shared_desk: Desk) -> Desk:
+    """This module's tests share one desk, built once (see conftest.shared_desk)."""
+    return shared_desk
+
 
 SECRET = "test-inbound-secret"
 URL = "/webhooks/inbound/mail"

@@ -17,6 +17,13 @@ from anxin.tickets.services import ticket_act, ticket_reply
 
 from .desk import Desk
 
+
+@pytest.fixture
+def desk(shared_desk: Desk) -> Desk:
+    """This module's tests share one desk, built once (see conftest.shared_desk)."""
+    return shared_desk
+
+
 SH = ZoneInfo("Asia/Shanghai")
 # Smoke set: a ticket's SLA clocks end to end, on PostgreSQL too.
 pytestmark = [pytest.mark.django_db, pytest.mark.pg_smoke]

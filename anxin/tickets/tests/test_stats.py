@@ -16,6 +16,14 @@ from .desk import Desk
 
 # Percentiles and counts are aggregate queries (also runs on PostgreSQL).
 pytestmark = [pytest.mark.django_db, pytest.mark.db]
+
+
+@pytest.fixture
+def desk(shared_desk: Desk) -> Desk:
+    """This module's tests share one desk, built once (see conftest.shared_desk)."""
+    return shared_desk
+
+
 SH = ZoneInfo("Asia/Shanghai")
 
 
