@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from anxin.notifications.events import webhook_events_declare
+
 
 class CasesConfig(AppConfig):
     name = "anxin.cases"
@@ -9,3 +11,6 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import workflow  # noqa: F401  (registers the case workflow)
+        from .notify import CASE_EVENTS
+
+        webhook_events_declare(CASE_EVENTS)  # merchants' endpoints may subscribe to them

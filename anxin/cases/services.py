@@ -25,13 +25,13 @@ from anxin.core.validation import localized_field_errors
 from anxin.core.workflow import StepContext, TransitionResult, arm_state_deadlines, transition
 from anxin.feedback.choices import SubjectType
 from anxin.feedback.hooks import SurveySubject, survey_after_close
-from anxin.notifications.services import case_opened_notify, case_transition_notify
 from anxin.policies.eligibility import Decision
 
 from .choices import TERMINAL, CaseStatus, CaseType
 from .images import image_clean
 from .inputs import ACTION_INPUTS, ActionIn, CaseOpenIn
 from .models import Case, CaseEvent, Evidence, InboundEvent, ReturnAddress
+from .notify import case_opened_notify, case_transition_notify
 from .permissions import (
     can_act_without_reason,
     can_add_evidence,

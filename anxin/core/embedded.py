@@ -12,7 +12,9 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 _started = threading.Event()
-# Periodic jobs other apps add to the embedded loop (registered in their AppConfig.ready).
+# Periodic jobs other apps add to the embedded loop (registered in their AppConfig.ready). The
+# outbox deliverer is one: without a Celery broker, e-mails and webhooks leave from this thread,
+# never from the request that wrote them.
 EMBEDDED_JOBS: list[Callable[[], object]] = []
 
 

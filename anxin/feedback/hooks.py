@@ -21,10 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anxin.core.actors import SYSTEM
 from anxin.core.audit import audit_record
-from anxin.core.dispatch import on_commit
-from anxin.notifications.choices import Channel
-from anxin.notifications.delivery import outbox_deliver_after_commit
-from anxin.notifications.models import Notification, OutboxMessage
+from anxin.notifications.outbox import Email, Subject, notify, outbox_enqueue
 
 from .choices import SubjectType
 from .models import Survey
@@ -63,40 +60,29 @@ def _link(survey: Survey) -> str:
 
 def _notify(survey: Survey, target: SurveySubject, at: datetime) -> None:
     values = {"number": survey.subject_number, "points": csat_points()}
-    numbers = (
-        {"ticket_number": survey.subject_number}
-        if survey.subject_type == SubjectType.TICKET
-        else {"case_number": survey.subject_number}
-    )
-    with translation.override(survey.language or settings.LANGUAGE_CODE):
-        title = str(TITLE) % values
-        if target.recipient is not None:
-            Notification.objects.create(
-                recipient=target.recipient,
-                merchant_id=survey.merchant_id,
-                kind="survey",
-                title=title[:200],
-                body=str(BODY) % values,
-                created_at=at,
-                **numbers,
-            )
-        if not target.email:
-            return
-        until = formats.date_format(timezone.localtime(survey.expires_at), "DATE_FORMAT")
-        message = OutboxMessage.objects.create(
-            channel=Channel.EMAIL,
+    language = survey.language or settings.LANGUAGE_CODE
+    if target.recipient is not None:
+        notify(
+            recipients=[target.recipient],
+            kind="survey",
+            render=lambda: (str(TITLE) % values, str(BODY) % values),
+            at=at,
             merchant_id=survey.merchant_id,
-            recipient_email=target.email,
-            event="feedback.survey",
-            payload={
-                "subject": title,
-                "body": str(MAIL_BODY) % {**values, "link": _link(survey), "until": until},
-                **numbers,
-            },
-            next_attempt_at=at,
-            created_at=at,
+            subject=Subject(type=survey.subject_type, number=survey.subject_number),
+            language=language,
         )
-    on_commit(outbox_deliver_after_commit, [message.pk])
+    if not target.email:
+        return
+    number_key = "ticket_number" if survey.subject_type == SubjectType.TICKET else "case_number"
+    with translation.override(language):
+        until = formats.date_format(timezone.localtime(survey.expires_at), "DATE_FORMAT")
+        email = Email(
+            to=target.email,
+            subject=str(TITLE) % values,
+            body=str(MAIL_BODY) % {**values, "link": _link(survey), "until": until},
+            data={number_key: survey.subject_number},
+        )
+    outbox_enqueue(event="feedback.survey", at=at, merchant_id=survey.merchant_id, emails=[email])
 
 
 def survey_after_close(*, subject: SurveySubject, at: datetime) -> Survey | None:

@@ -6,17 +6,15 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from anxin.core import clock
 from anxin.core.actors import SYSTEM, Actor, Role
 from anxin.core.audit import audit_record
 from anxin.core.errors import Conflict, NotFound, ValidationFailed
-from anxin.notifications.models import Notification
+from anxin.notifications.outbox import notify
 
 from .choices import QA_CRITERIA, AnswerChannel, PointsReason
 from .errors import FeedbackErrorCode, SurveyExpired
@@ -214,14 +212,12 @@ def nps_invite_due(
         try:
             with transaction.atomic():
                 nps = NpsSurvey.objects.create(recipient=user, period=period, sent_at=now)
-                with translation.override(user.language or settings.LANGUAGE_CODE):
-                    Notification.objects.create(
-                        recipient=user,
-                        kind="nps",
-                        title=str(NPS_TITLE),
-                        body=str(NPS_BODY) % {"points": nps_points()},
-                        created_at=now,
-                    )
+                notify(
+                    recipients=[user],
+                    kind="nps",
+                    render=lambda: (str(NPS_TITLE), str(NPS_BODY) % {"points": nps_points()}),
+                    at=now,
+                )
                 audit_record(
                     actor=SYSTEM,
                     action="feedback.nps.invite",

@@ -11,9 +11,9 @@ from .models import Notification, OutboxMessage, WebhookEndpoint
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["title", "recipient", "kind", "case_number", "created_at", "read_at"]
-    list_filter = ["kind"]
-    search_fields = ["case_number", "recipient__username"]
+    list_display = ["title", "recipient", "kind", "subject_number", "created_at", "read_at"]
+    list_filter = ["kind", "subject_type"]
+    search_fields = ["subject_number", "recipient__username"]
     raw_id_fields = ["recipient", "merchant"]
     readonly_fields = ["public_id", "created_at", "updated_at"]
 

@@ -288,17 +288,6 @@ def outbox_deliver_until_idle(
             return total
 
 
-def outbox_deliver_after_commit(ids: list[int]) -> None:
-    """Best effort, right after the commit that wrote ``ids``: send them now instead of waiting
-    for ``deliver_outbox``. A failure here is only logged; the rows stay for the deliverer."""
-    if not ids or not getattr(settings, "ANXIN_OUTBOX_DELIVER_ON_COMMIT", True):
-        return
-    try:
-        outbox_deliver(batch_size=len(ids), ids=ids)
-    except Exception:
-        logger.exception("immediate outbox delivery failed; deliver_outbox will retry")
-
-
 def run_forever(
     *, interval: float = 2.0, batch_size: int = 100, stop: threading.Event | None = None
 ) -> None:

@@ -38,10 +38,11 @@ class Notification(PublicModel):
         related_name="+",
         verbose_name=_("merchant"),
     )
-    # Plain values rather than a foreign key: notifications outlive and do not depend on cases.
-    case_number = models.CharField(_("case number"), max_length=20, blank=True)
-    case_public_id = models.UUIDField(_("case id"), null=True, blank=True)
-    ticket_number = models.CharField(_("ticket number"), max_length=20, blank=True)
+    # What it is about, as plain values rather than a foreign key: notifications outlive and do
+    # not depend on the apps that write them. The type is the model's label ("cases.case").
+    subject_type = models.CharField(_("subject type"), max_length=40, blank=True)
+    subject_number = models.CharField(_("number"), max_length=20, blank=True)
+    subject_public_id = models.UUIDField(_("subject id"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"))

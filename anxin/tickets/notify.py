@@ -8,18 +8,20 @@ ticket number in the subject, so a reply threads back into the ticket (``mail/ou
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from anxin.accounts.models import User
 from anxin.core.actors import Actor
-from anxin.notifications.models import Notification
+from anxin.notifications.outbox import Subject, notify
 
+from .mail.outbound import customer_mail_queue
 from .models import Ticket, TicketMessage
+
+SUBJECT_TYPE = "tickets.ticket"
 
 REQUESTER, ASSIGNEE, SUPERVISOR = "requester", "assignee", "supervisor"
 
@@ -59,7 +61,7 @@ TICKET_MESSAGES: dict[str, tuple[frozenset[str], Promise, Promise]] = {
 }
 
 
-def _users(ticket: Ticket, parties: frozenset[str], exclude: int | None) -> list[Any]:
+def _users(ticket: Ticket, parties: frozenset[str], exclude: int | None) -> list[User]:
     ids: set[int] = set()
     if REQUESTER in parties and ticket.requester_id:
         ids.add(ticket.requester_id)
@@ -68,7 +70,7 @@ def _users(ticket: Ticket, parties: frozenset[str], exclude: int | None) -> list
     if SUPERVISOR in parties and ticket.assignee_id:
         ids.add(ticket.assignee_id)  # escalation hands the ticket to the supervisor
     ids.discard(exclude or 0)
-    return list(get_user_model().objects.filter(pk__in=ids, is_active=True))
+    return list(User.objects.filter(pk__in=ids, is_active=True))
 
 
 def ticket_notify(
@@ -84,24 +86,15 @@ def ticket_notify(
         return
     parties, title, body = TICKET_MESSAGES[kind]
     values = {"number": ticket.number, "subject": ticket.subject}
-    rows = []
-    for user in _users(ticket, parties, actor.user_id if actor else None):
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            rows.append(
-                Notification(
-                    recipient=user,
-                    merchant_id=ticket.merchant_id,
-                    ticket_number=ticket.number,
-                    kind=f"ticket.{kind}",
-                    title=str(title) % values,
-                    body=str(body) % values,
-                    created_at=at,
-                )
-            )
-    Notification.objects.bulk_create(rows)
+    notify(
+        recipients=_users(ticket, parties, actor.user_id if actor else None),
+        kind=f"ticket.{kind}",
+        render=lambda: (str(title) % values, str(body) % values),
+        at=at,
+        merchant_id=ticket.merchant_id,
+        subject=Subject(type=SUBJECT_TYPE, number=ticket.number),
+    )
     if REQUESTER in parties:
-        from .mail.outbound import customer_mail_queue
-
         with translation.override(ticket.language or settings.LANGUAGE_CODE):
             customer_mail_queue(
                 ticket=ticket,

@@ -32,7 +32,7 @@ def test_closing_a_ticket_sends_one_survey_to_its_requester(desk):
     assert survey.expires_at - survey.sent_at == timedelta(days=30)
     note = Notification.objects.get(kind="survey")
     assert note.recipient_id == desk.world.consumer.pk
-    assert note.ticket_number == ticket.number
+    assert (note.subject_type, note.subject_number) == ("tickets.ticket", ticket.number)
     assert "满意" in note.title or ticket.number in note.title
 
 
@@ -81,7 +81,8 @@ def test_a_refunded_case_sends_one_survey_to_the_consumer(desk):
     survey = Survey.objects.get()
     assert (survey.subject_type, survey.subject_id) == ("cases.case", case.pk)
     assert survey.recipient_id == desk.world.consumer.pk
-    assert Notification.objects.get(kind="survey").case_number == case.number
+    note = Notification.objects.get(kind="survey")
+    assert (note.subject_type, note.subject_number) == ("cases.case", case.number)
 
 
 def test_a_completed_exchange_sends_a_survey(desk):

@@ -7,7 +7,9 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
-from ..models import OutboxMessage, WebhookEndpoint
+from ..models import Notification, OutboxMessage, WebhookEndpoint
+
+CASE_SUBJECT = "cases.case"  # a label, not an import: notifications depends on no emitting app
 
 
 class NotificationOut(Schema):
@@ -16,9 +18,19 @@ class NotificationOut(Schema):
     title: str
     body: str
     case_number: str
-    case_id: UUID | None = Field(validation_alias="case_public_id")
+    case_id: UUID | None
     created_at: datetime
     read_at: datetime | None
+
+    # The API named the case before notifications had a generic subject; it still does, and
+    # leaves both empty for notifications about anything else.
+    @staticmethod
+    def resolve_case_number(obj: Notification) -> str:
+        return obj.subject_number if obj.subject_type == CASE_SUBJECT else ""
+
+    @staticmethod
+    def resolve_case_id(obj: Notification) -> UUID | None:
+        return obj.subject_public_id if obj.subject_type == CASE_SUBJECT else None
 
 
 class NotificationPage(Schema):

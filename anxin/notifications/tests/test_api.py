@@ -4,6 +4,7 @@ register endpoints, and the signing secret is shown once."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from anxin.catalog.tests import factories as f
 from anxin.core.actors import Role
 from anxin.core.models import AuditEntry
 from anxin.notifications.choices import Channel, OutboxStatus
+from anxin.notifications.delivery import outbox_deliver_until_idle
 from anxin.notifications.models import Notification, OutboxMessage, WebhookEndpoint
 from conftest import ApiClient
 
@@ -246,6 +248,26 @@ def test_redelivering_m1s_dead_delivery(w, who, django_capture_on_commit_callbac
     assert len(callbacks) == 2
 
 
+def test_a_request_that_writes_a_delivery_does_not_send_it_the_deliverer_does(
+    w, receiver, django_capture_on_commit_callbacks
+):
+    # given a dead delivery to a receiver that answers slowly with an error if called
+    endpoint = receiver.endpoint(w.m1)
+    dead = _delivery(endpoint)
+    receiver.statuses.append(500)
+    # when a redelivery is asked for and its transaction commits (the after-commit kick runs)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = w.clients["admin1"].post(f"/webhooks/deliveries/{dead.public_id}/redeliver")
+    # then the request wrote the row but called nobody
+    assert response.status_code == 201, response.content
+    again = OutboxMessage.objects.get(public_id=response.json()["id"])
+    assert (again.status, receiver.requests) == (OutboxStatus.PENDING, [])
+    # … and the deliverer sends it later, outside the request
+    receiver.statuses.clear()
+    assert outbox_deliver_until_idle()["sent"] == 1
+    assert receiver.deliveries() == [str(again.public_id)]
+
+
 def test_a_redelivery_is_idempotent_by_key_and_refused_while_pending(w):
     api = w.clients["token_m1"]
     path = f"/webhooks/deliveries/{w.dead1.public_id}/redeliver"
@@ -272,9 +294,27 @@ def test_the_delivery_log_costs_a_constant_number_of_queries(w, django_assert_ma
 
 
 def _note(user: User, title: str, **fields: Any) -> Notification:
+    fields = {"subject_type": "cases.case", "subject_number": "AS1", **fields}
     return Notification.objects.create(
-        recipient=user, kind="approve", title=title, body=f"{title}.", case_number="AS1", **fields
+        recipient=user, kind="approve", title=title, body=f"{title}.", **fields
     )
+
+
+def test_a_notification_keeps_its_api_shape_naming_the_case_it_is_about(w):
+    # given one notification about a case and one about a ticket
+    case_id = uuid.uuid4()
+    _note(w.consumer, "about a case", subject_public_id=case_id)
+    _note(w.consumer, "about a ticket", subject_type="tickets.ticket", subject_number="TK1")
+    # when
+    items = w.clients["consumer"].get("/notifications").json()["items"]
+    # then the case is named as before the subject became generic; a ticket names no case
+    assert set(items[0]) == {
+        "id", "kind", "title", "body", "case_number", "case_id", "created_at", "read_at",
+    }  # fmt: skip
+    by_title = {item["title"]: item for item in items}
+    case_note, ticket_note = by_title["about a case"], by_title["about a ticket"]
+    assert (case_note["case_number"], case_note["case_id"]) == ("AS1", str(case_id))
+    assert (ticket_note["case_number"], ticket_note["case_id"]) == ("", None)
 
 
 def test_each_person_sees_only_their_own_notifications_newest_first(w):

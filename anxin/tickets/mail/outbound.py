@@ -15,10 +15,8 @@ from datetime import datetime
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from anxin.core.dispatch import on_commit
-from anxin.notifications.choices import Channel
-from anxin.notifications.delivery import outbox_deliver_after_commit
 from anxin.notifications.models import OutboxMessage
+from anxin.notifications.outbox import Email, outbox_enqueue
 
 from ..choices import AuthorKind
 from ..models import Ticket, TicketMessage
@@ -94,24 +92,23 @@ def customer_mail_queue(
     agent_reply = message is not None and message.author_kind == AuthorKind.AGENT
     message_id = message_id_new(ticket.number)
     headers = _thread_headers(ticket, message_id, automatic=not agent_reply)
-    outbox = OutboxMessage.objects.create(
-        channel=Channel.EMAIL,
-        merchant_id=ticket.merchant_id,
-        recipient_email=address,
+    outbox_enqueue(
         event="ticket.mail",
-        payload={
-            "subject": f"[{ticket.number}] {subject}",
-            "body": f"{body}\n\n-- \n{_footer(ticket)}\n",
-            "ticket_number": ticket.number,
-            "headers": headers,
-        },
-        next_attempt_at=at,
-        created_at=at,
+        at=at,
+        merchant_id=ticket.merchant_id,
+        emails=[
+            Email(
+                to=address,
+                subject=f"[{ticket.number}] {subject}",
+                body=f"{body}\n\n-- \n{_footer(ticket)}\n",
+                headers=headers,
+                data={"ticket_number": ticket.number},
+            )
+        ],
     )
     if agent_reply and message is not None and not message.mail_message_id:
         message.mail_message_id = message_id
         message.save(update_fields=["mail_message_id"])
-    on_commit(outbox_deliver_after_commit, [outbox.pk])
 
 
 def notice_mail_queue(
@@ -121,13 +118,9 @@ def notice_mail_queue(
     headers = {"Message-ID": message_id_new(prefix), "Auto-Submitted": "auto-generated"}
     if support_address():
         headers["Reply-To"] = support_address()
-    outbox = OutboxMessage.objects.create(
-        channel=Channel.EMAIL,
-        recipient_email=address,
+    (outbox,) = outbox_enqueue(
         event=event,
-        payload={"subject": subject, "body": body, "headers": headers},
-        next_attempt_at=at,
-        created_at=at,
+        at=at,
+        emails=[Email(to=address, subject=subject, body=body, headers=headers)],
     )
-    on_commit(outbox_deliver_after_commit, [outbox.pk])
     return outbox

@@ -117,7 +117,7 @@ def test_notifications_inbox_in_the_workbench(world, as_user):
     assert re.search(r'href="/shop/notifications/"\s+aria-current="page"', body)
     note = Notification.objects.filter(recipient=world.merchant).first()
     assert note is not None  # the world's case opening told the shop's staff
-    assert f'value="/shop/cases/{note.case_number}/"' in body  # opens the workbench case
+    assert f'value="/shop/cases/{note.subject_number}/"' in body  # opens the workbench case
     response = client.post(f"/shop/notifications/{note.public_id}/read/")
     assert response.status_code == 302
     note.refresh_from_db()

@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 from anxin.catalog.models import Merchant
 from anxin.core.errors import DomainError, ValidationFailed
 from anxin.notifications.choices import OutboxStatus
+from anxin.notifications.events import webhook_events
 from anxin.notifications.selectors import (
     webhook_delivery_get_for,
     webhook_delivery_list_for,
     webhook_endpoint_list_for,
 )
 from anxin.notifications.services import webhook_endpoint_create, webhook_redeliver
-from anxin.notifications.texts import CASE_EVENTS
 
 from ..common import ADMINS, actor, audience
 from .common import INVALID, page, refused
@@ -76,7 +76,7 @@ def _render(
         "statuses": OutboxStatus.choices,
         "filtered": bool(state or endpoint_id or cursor),
         "merchants": list(Merchant.objects.order_by("code").values_list("code", "name")),
-        "events": CASE_EVENTS,
+        "events": webhook_events(),
         "form": form or {"merchant": "", "url": "", "events": []},
         "errors": errors or {},
         "issued": issued,
