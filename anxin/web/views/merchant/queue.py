@@ -32,7 +32,7 @@ from anxin.cases.workflow import CASE_WORKFLOW
 from anxin.core import clock
 from anxin.core.actors import MERCHANT_ROLES
 from anxin.policies.models import Reason
-from anxin.web.case_display import DEADLINE_LABELS
+from anxin.web.case_display import deadline_label
 from anxin.web.selectors import saved_view_list_for
 
 from ..common import MERCHANTS, actor, audience
@@ -144,7 +144,7 @@ def queue_row(case: Any, now: datetime) -> QueueRow:
         case=case,
         reason=reason_label(case.reason),
         due_at=case.next_due,
-        due_label=str(DEADLINE_LABELS.get(case.next_kind or "", case.next_kind or "")),
+        due_label=deadline_label(case.next_kind),
         overdue=level == OVERDUE,
         at_risk=level == AT_RISK,
         approvable=case.status in APPROVABLE,
