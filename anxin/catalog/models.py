@@ -28,6 +28,11 @@ class Merchant(PublicModel):
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     webhook_secret = models.CharField(_("webhook secret"), max_length=64, blank=True)
 
+    objects = ScopedManager["Merchant"]()
+    unscoped = models.Manager["Merchant"]()  # reads that deliberately cross tenants
+    # Platform staff see every shop; merchant users and tokens their own (consumers none).
+    scope = Scope(merchant="pk")
+
     class Meta:
         verbose_name = _("merchant")
         verbose_name_plural = _("merchants")

@@ -47,8 +47,8 @@ def merchant_get_for(*, actor: Actor, code: str | None) -> Merchant:
         if len(actor.merchant_ids) != 1:
             raise ValidationFailed(fields={"merchant": _("Name the merchant.")})
         return Merchant.objects.get(pk=next(iter(actor.merchant_ids)))
-    found = Merchant.objects.filter(code=code).first()
-    if found is None or not actor.can_see_merchant(found.pk):
+    found = Merchant.objects.for_actor(actor).filter(code=code).first()
+    if found is None:
         raise NotFound()
     return found
 

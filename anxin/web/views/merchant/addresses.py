@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from anxin.cases.models import ReturnAddress
 from anxin.cases.services import return_address_create
 from anxin.catalog.models import Merchant
+from anxin.core.actors import Actor
 from anxin.core.crypto import mask_phone
 from anxin.core.errors import DomainError
 
@@ -55,16 +56,14 @@ class AddressForm(forms.Form):
         field.required = len(shops) > 1
 
 
-def _shops(merchant_ids: frozenset[int]) -> list[tuple[int, str]]:
-    return list(
-        Merchant.objects.filter(pk__in=merchant_ids).order_by("name").values_list("pk", "name")
-    )
+def _shops(viewer: Actor) -> list[tuple[int, str]]:
+    return list(Merchant.objects.for_actor(viewer).order_by("name").values_list("pk", "name"))
 
 
 @audience(MERCHANTS)
 def addresses(request: HttpRequest) -> HttpResponse:
     viewer = actor(request)
-    shops = _shops(viewer.merchant_ids)
+    shops = _shops(viewer)
     status = 200
     if request.method == "POST":
         form = AddressForm(request.POST, shops=shops)

@@ -18,10 +18,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from anxin.catalog.models import Merchant
-from anxin.core.actors import Role
 from anxin.core.errors import DomainError, NotFound
 from anxin.policies.choices import PolicyScope
 from anxin.policies.models import POLICY_FIELDS, Policy
+from anxin.policies.permissions import can_edit_shop_policy
 from anxin.policies.resolve import policy_resolve
 from anxin.policies.services import amount_text, generous_text, policy_save, stricter_problem
 
@@ -82,9 +82,9 @@ def _category_rules() -> list[dict[str, Any]]:
 @audience(MERCHANTS)
 def merchant_policy(request: HttpRequest) -> HttpResponse:
     viewer = actor(request)
-    shops = list(Merchant.objects.filter(pk__in=viewer.merchant_ids).order_by("code"))
+    shops = list(Merchant.objects.for_actor(viewer).order_by("code"))
     shop = _shop(request, shops)
-    can_edit = viewer.role is Role.MERCHANT_ADMIN
+    can_edit = can_edit_shop_policy(viewer)
     row = Policy.objects.filter(scope=PolicyScope.MERCHANT, merchant=shop).first()
     values = row_values(row)
     errors: dict[str, str] = {}
