@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from anxin.core.actors import Actor
 from anxin.tickets.choices import SlaMetric, SlaStatus, Stage, TicketStatus
 from anxin.tickets.models import SlaClock, Ticket, TicketEvent
+from anxin.tickets.permissions import can_see_internal
 from anxin.tickets.workflow import TICKET_WORKFLOW
 
 from .case_display import ROLE_LABELS, usernames_of
@@ -71,8 +72,9 @@ def history(ticket: Ticket, events: list[TicketEvent], viewer: Actor) -> list[Hi
     """Every event with who did it; consumers see roles, not staff names; SLA events and internal
     routing are for the platform only."""
     statuses = dict(TicketStatus.choices)
-    names = usernames_of(events) if viewer.platform else {}
-    hidden = set() if viewer.platform else {"sla_warn", "sla_breach", "assign", "tag", "verify"}
+    internal = can_see_internal(viewer)
+    names = usernames_of(events) if internal else {}
+    hidden = set() if internal else {"sla_warn", "sla_breach", "assign", "tag", "verify"}
     entries = []
     for event in events:
         if event.action in hidden:
@@ -80,9 +82,7 @@ def history(ticket: Ticket, events: list[TicketEvent], viewer: Actor) -> list[Hi
         automatic = event.actor == "system"
         role = str(ROLE_LABELS.get(event.actor_role, event.actor_role))
         who = (
-            role
-            if automatic or not viewer.platform
-            else f"{role} · {names.get(event.actor, event.actor)}"
+            role if automatic or not internal else f"{role} · {names.get(event.actor, event.actor)}"
         )
         entries.append(
             HistoryEntry(
@@ -91,7 +91,7 @@ def history(ticket: Ticket, events: list[TicketEvent], viewer: Actor) -> list[Hi
                 label=str(ACTION_LABELS.get(event.action, event.action)),
                 who=who,
                 automatic=automatic,
-                reason=_reason(event) if viewer.platform or not automatic else "",
+                reason=_reason(event) if internal or not automatic else "",
                 to_status=str(statuses.get(event.to_status, "")) if event.to_status else "",
             )
         )
