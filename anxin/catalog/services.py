@@ -158,8 +158,8 @@ def _resolve_merchant(actor: Actor, code: str | None, errors: FieldErrors) -> Me
             return Merchant.objects.get(pk=next(iter(actor.merchant_ids)))
         errors["merchant"] = _("Name the merchant (its code) when using a platform token.")
         return None
-    merchant = Merchant.objects.filter(code=code).first()
-    if merchant is None or not actor.can_see_merchant(merchant.pk):
+    merchant = Merchant.objects.for_actor(actor).filter(code=code).first()
+    if merchant is None:
         errors["merchant"] = _("Unknown merchant.")
         return None
     if merchant.status == MerchantStatus.EXITED:

@@ -91,7 +91,7 @@ def survey_after_close(*, subject: SurveySubject, at: datetime) -> Survey | None
     if subject.subject_type not in SubjectType.values:
         raise ValueError(f"no satisfaction survey for {subject.subject_type}")
     subject_type, subject_id, target = subject.subject_type, subject.subject_id, subject
-    existing = Survey.objects.filter(subject_type=subject_type, subject_id=subject_id).first()
+    existing = Survey.unscoped.filter(subject_type=subject_type, subject_id=subject_id).first()
     if existing is not None:
         return existing
     if target.recipient is None and not target.email:
@@ -111,7 +111,7 @@ def survey_after_close(*, subject: SurveySubject, at: datetime) -> Survey | None
                 expires_at=at + timedelta(days=survey_days()),
             )
     except IntegrityError:  # closed twice at the same moment: the other close sent it
-        return Survey.objects.filter(subject_type=subject_type, subject_id=subject_id).first()
+        return Survey.unscoped.filter(subject_type=subject_type, subject_id=subject_id).first()
     _notify(survey, target, at)
     audit_record(
         actor=SYSTEM,

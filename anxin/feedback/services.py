@@ -83,7 +83,7 @@ def _append(*, user_id: int, delta: int, reason: str, ref: str) -> PointsEntry:
                 created_at=clock.now(),
             )
     except IntegrityError as exc:
-        same = PointsEntry.objects.filter(ref=ref).first()
+        same = PointsEntry.unscoped.filter(ref=ref).first()
         if same is not None:
             return same  # the same credit, written by a concurrent call
         raise Conflict(
@@ -95,7 +95,7 @@ def _append(*, user_id: int, delta: int, reason: str, ref: str) -> PointsEntry:
 def _points_write(*, user_id: int, delta: int, reason: str, ref: str) -> PointsEntry:
     if not ref or len(ref) > 100:
         raise ValidationFailed(fields={"ref": _("Give a reference of at most 100 characters.")})
-    existing = PointsEntry.objects.filter(ref=ref).first()
+    existing = PointsEntry.unscoped.filter(ref=ref).first()
     if existing is not None:
         return existing  # idempotent: the same reference is one entry, however often it is sent
     entry = _append(user_id=user_id, delta=delta, reason=reason, ref=ref)
@@ -200,7 +200,7 @@ def nps_invite_due(
     if not served:
         return 0
     asked = set(
-        NpsSurvey.objects.filter(period=period, recipient_id__in=served).values_list(
+        NpsSurvey.unscoped.filter(period=period, recipient_id__in=served).values_list(
             "recipient_id", flat=True
         )
     )

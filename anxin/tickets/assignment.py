@@ -29,7 +29,7 @@ def team_for(ticket: Ticket) -> Team | None:
 
 def open_load(user_ids: list[int] | None = None) -> dict[int, int]:
     """Open tickets per assignee (new, open and waiting count against capacity)."""
-    query = Ticket.objects.filter(status__in=OPEN_STATUSES, assignee__isnull=False)
+    query = Ticket.unscoped.filter(status__in=OPEN_STATUSES, assignee__isnull=False)
     if user_ids is not None:
         query = query.filter(assignee_id__in=user_ids)
     rows = query.values("assignee_id").annotate(n=Count("pk"))
@@ -95,6 +95,6 @@ def mark_assigned(profile: AgentProfile, at: datetime) -> None:
 
 
 def unassigned_in(team: Team) -> QuerySet[Ticket]:
-    return Ticket.objects.filter(
+    return Ticket.unscoped.filter(
         team=team, assignee__isnull=True, status__in=OPEN_STATUSES
     ).order_by("created_at", "pk")

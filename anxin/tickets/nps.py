@@ -21,7 +21,7 @@ from .models import Ticket
 
 def served_since(cutoff: datetime) -> set[int]:
     """Consumers whose ticket closed or whose case finished since ``cutoff``."""
-    ticket_users = Ticket.objects.filter(
+    ticket_users = Ticket.unscoped.filter(
         status=TicketStatus.CLOSED, closed_at__gte=cutoff, requester__isnull=False
     ).values_list("requester_id", flat=True)
     case_users = CaseEvent.objects.filter(

@@ -98,7 +98,7 @@ def qa_ticket_get_for(*, actor: Actor, number: str) -> Ticket:
     """A closed ticket a reviewer may score or read the scorecard of."""
     _require_reviewer(actor)
     found = (
-        Ticket.objects.filter(number=number, status=TicketStatus.CLOSED)
+        Ticket.unscoped.filter(number=number, status=TicketStatus.CLOSED)
         .select_related("assignee", "team", "merchant")
         .first()
     )
@@ -143,7 +143,7 @@ def qa_sample(
     if not isinstance(share, Decimal) or not Decimal("0") < share <= Decimal("1"):
         raise ValidationFailed(fields={"share": _("Choose a share between 1 and 100 percent.")})
     candidates = sorted(
-        Ticket.objects.filter(
+        Ticket.unscoped.filter(
             status=TicketStatus.CLOSED,
             closed_at__gte=since,
             merged_into__isnull=True,

@@ -212,13 +212,13 @@ def ticket_for(parsed: ParsedMail) -> Ticket | None:
         numbers = [mid[1:].split(".", 1)[0] for mid in ids if is_our_message_id(mid)]
         numbers += [m.upper() for m in TICKET_IN_SUBJECT.findall(parsed.subject)]
         for number in numbers:
-            candidate = Ticket.objects.filter(number=number.upper()).first()
+            candidate = Ticket.unscoped.filter(number=number.upper()).first()
             if candidate is not None and _from_owner(candidate, parsed):
                 ticket = candidate
                 break
     seen = 0
     while ticket is not None and ticket.merged_into_id is not None and seen < 5:
-        ticket = Ticket.objects.filter(pk=ticket.merged_into_id).first()
+        ticket = Ticket.unscoped.filter(pk=ticket.merged_into_id).first()
         seen += 1
     return ticket
 
