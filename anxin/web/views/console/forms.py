@@ -58,7 +58,7 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        merchants = Merchant.objects.order_by("code").values_list("code", "name")
+        merchants = Merchant.unscoped.order_by("code").values_list("code", "name")
         self.fields["merchant"].choices = [  # type: ignore[attr-defined]
             ("", _("All merchants")),
             *((code, f"{code} · {name}") for code, name in merchants),

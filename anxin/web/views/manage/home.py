@@ -38,7 +38,7 @@ def _counts() -> dict[str, object]:
         Q(is_custom_made=True) | Q(is_perishable=True) | Q(is_digital=True) | Q(is_periodical=True)
     )
     merchants = dict(
-        Merchant.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        Merchant.unscoped.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
     reasons = Reason.objects.aggregate(
         total=Count("pk"), selectable=Count("pk", filter=Q(selectable=True))

@@ -47,7 +47,7 @@ MAX_QUERY = 64
 def merchants(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:MAX_QUERY]
     status = request.GET.get("status", "")
-    query = Merchant.objects.annotate(members=Count("memberships", distinct=True))
+    query = Merchant.unscoped.annotate(members=Count("memberships", distinct=True))
     if q:
         query = query.filter(Q(code__icontains=q) | Q(name__icontains=q))
     if status in MerchantStatus.values:

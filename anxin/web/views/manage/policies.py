@@ -148,7 +148,7 @@ def _targets(scope: str) -> list[tuple[str, str]]:
     merchants = Policy.objects.filter(scope=scope).values("merchant_id")
     return [
         (m.code, f"{m.code} · {m.name}")
-        for m in Merchant.objects.exclude(pk__in=merchants).order_by("code")
+        for m in Merchant.unscoped.exclude(pk__in=merchants).order_by("code")
     ]
 
 

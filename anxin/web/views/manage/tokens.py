@@ -30,7 +30,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     issued = None
     status = 200
-    merchants = list(Merchant.objects.order_by("code").values_list("code", "name"))
+    merchants = list(Merchant.unscoped.order_by("code").values_list("code", "name"))
     if request.method == "POST":
         form = {
             "name": request.POST.get("name", "").strip(),
@@ -42,7 +42,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         elif len(form["name"]) > MAX_NAME:
             errors["name"] = _("At most %(n)s characters.") % {"n": MAX_NAME}
         if form["merchant"]:
-            merchant = Merchant.objects.filter(code=form["merchant"]).first()
+            merchant = Merchant.unscoped.filter(code=form["merchant"]).first()
             if merchant is None:
                 errors["merchant"] = _("Unknown merchant.")
         if errors:

@@ -60,7 +60,7 @@ def _role(raw: str, *, bad_merchants: bool) -> Role:
 def _merchant_choices() -> list[tuple[int, str]]:
     return [
         (pk, f"{code} · {name}")
-        for pk, code, name in Merchant.objects.order_by("code").values_list("pk", "code", "name")
+        for pk, code, name in Merchant.unscoped.order_by("code").values_list("pk", "code", "name")
     ]
 
 

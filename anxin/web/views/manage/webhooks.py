@@ -75,7 +75,7 @@ def _render(
         "endpoint_id": endpoint_id,
         "statuses": OutboxStatus.choices,
         "filtered": bool(state or endpoint_id or cursor),
-        "merchants": list(Merchant.objects.order_by("code").values_list("code", "name")),
+        "merchants": list(Merchant.unscoped.order_by("code").values_list("code", "name")),
         "events": webhook_events(),
         "form": form or {"merchant": "", "url": "", "events": []},
         "errors": errors or {},
@@ -96,7 +96,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
     url = request.POST.get("url", "").strip()
     events = request.POST.getlist("events")
     form = {"merchant": code, "url": url, "events": events}
-    merchant = Merchant.objects.filter(code=code).first() if code else None
+    merchant = Merchant.unscoped.filter(code=code).first() if code else None
     try:
         if merchant is None:
             raise ValidationFailed(fields={"merchant": _("Choose a merchant.")})
