@@ -14,11 +14,18 @@ from anxin.core import clock
 from anxin.core.actors import Role
 from anxin.feedback.models import PointsEntry, Survey
 from anxin.feedback.tokens import survey_token
+from anxin.tickets.tests.desk import Desk
 from conftest import ApiClient
 
 from .helpers import closed_ticket
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk(shared_desk: Desk) -> Desk:
+    """This module's tests share one desk, built once (see conftest.shared_desk)."""
+    return shared_desk
 
 
 def api(user: Any | None) -> ApiClient:

@@ -14,10 +14,17 @@ from anxin.feedback import selectors, services
 from anxin.feedback.errors import SurveyExpired
 from anxin.feedback.models import PointsEntry, Survey
 from anxin.feedback.tokens import survey_token
+from anxin.tickets.tests.desk import Desk
 
 from .helpers import closed_ticket
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk(shared_desk: Desk) -> Desk:
+    """This module's tests share one desk, built once (see conftest.shared_desk)."""
+    return shared_desk
 
 
 @pytest.fixture

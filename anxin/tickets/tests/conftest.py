@@ -8,6 +8,7 @@ import pytest
 
 from anxin.core import clock
 from anxin.core.tests.shared_rows import rows_for_the_group
+from anxin.web.tests.conftest import reseed
 from anxin.web.tests.world import NOW
 
 from .desk import Desk, build_desk
@@ -22,6 +23,7 @@ def desk(db: Any) -> Desk:
 def _module_desk(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Desk]:
     with rows_for_the_group(django_db_blocker):
         with django_db_blocker.unblock():
+            reseed()  # a browser test on this worker may have flushed the seeded rows
             built = build_desk()
         clock.unfreeze()
         yield built
