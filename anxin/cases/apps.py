@@ -10,7 +10,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("After-sales cases")
 
     def ready(self) -> None:
-        from . import workflow  # noqa: F401  (registers the case workflow)
+        from . import effects  # noqa: F401  (registers the case and refund workflows)
         from .notify import CASE_EVENTS
 
         webhook_events_declare(CASE_EVENTS)  # merchants' endpoints may subscribe to them

@@ -3,13 +3,14 @@
 ``refund_issue`` locks the order line row, checks that every refund and compensation of the line
 stays within what was paid for it, writes the refund and its entries (split over the original
 tenders, art. 14) and calls the provider only after the commit. The refund's own small workflow
-(pending → succeeded | failed → retry) is driven by the provider's answer and by deadlines.
+(pending → succeeded | failed → retry; its table in ``workflow.py``, its effects in ``effects.py``)
+is driven by the provider's answer and by deadlines.
 """
 
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,88 +21,23 @@ from django.utils.translation import gettext_lazy as _
 
 from anxin.catalog.models import OrderLine
 from anxin.core import clock
-from anxin.core.actors import SYSTEM, Actor, Role
+from anxin.core.actors import SYSTEM, Actor
 from anxin.core.audit import audit_record
 from anxin.core.dispatch import on_commit
 from anxin.core.errors import Conflict
 from anxin.core.money import allocate
-from anxin.core.workflow import (
-    Start,
-    StepContext,
-    TransitionNotAllowed,
-    Workflow,
-    arm_state_deadlines,
-    register,
-    row,
-    transition,
-)
+from anxin.core.workflow import TransitionNotAllowed, arm_state_deadlines, transition
 
 from .models import LedgerEntry, LedgerKind, Refund, RefundStatus
 from .providers import provider_for
+from .workflow import REFUND_WORKFLOW
 
-MAX_ATTEMPTS = 6
 IN_KIND = frozenset({"coupon", "points"})
 
 
 class OverRefund(Conflict):
     default_code = "refund.exceeds_paid"
     default_message = _("This refund would exceed what was paid for the order line.")
-
-
-def _retry_after(refund: Refund) -> timedelta | None:
-    # 2, 4, 8 … minutes; after the last attempt it stays failed for a person to look at.
-    return None if refund.attempts >= MAX_ATTEMPTS else timedelta(minutes=2**refund.attempts)
-
-
-def _settle(step: StepContext) -> None:
-    refund = step.subject
-    refund.provider_reference = str(step.data.get("reference", ""))[:100]
-    refund.settled_at = step.at
-    refund.save(update_fields=["provider_reference", "settled_at", "updated_at"])
-
-
-def _failed(step: StepContext) -> None:
-    refund = step.subject
-    refund.attempts += 1
-    refund.last_error = str(step.data.get("error", ""))[:300]
-    refund.save(update_fields=["attempts", "last_error", "updated_at"])
-
-
-def _retry(step: StepContext) -> None:
-    on_commit(refund_execute, refund_id=step.subject.pk)
-
-
-REFUND_TRANSITIONS = [
-    #    action     from                    to                      roles
-    row("succeed", [RefundStatus.PENDING], RefundStatus.SUCCEEDED, [Role.SYSTEM]),
-    row("fail",    [RefundStatus.PENDING], RefundStatus.FAILED,    [Role.SYSTEM]),
-    row("retry",   [RefundStatus.FAILED],  RefundStatus.PENDING,   [Role.SYSTEM, Role.AGENT, Role.ADMIN]),
-    row("recheck", [RefundStatus.PENDING], RefundStatus.PENDING,   [Role.SYSTEM]),
-]  # fmt: skip
-
-REFUND_WORKFLOW = register(
-    Workflow(
-        model_label="cases.refund",
-        transitions=REFUND_TRANSITIONS,
-        tenant_of=lambda refund: refund.merchant_id,
-        state_deadlines={
-            # A refund whose provider answer was lost (crash, timeout) is asked again; the call
-            # is idempotent by refund id, so asking twice never pays twice.
-            RefundStatus.PENDING: [
-                Start(
-                    "refund_reconcile",
-                    "recheck",
-                    timedelta(minutes=10),
-                    "L-2: confirm a pending refund",
-                )
-            ],
-            RefundStatus.FAILED: [
-                Start("refund_retry", "retry", _retry_after, "L-1: retry a failed refund")
-            ],
-        },
-        effects={"succeed": _settle, "fail": _failed, "retry": _retry, "recheck": _retry},
-    )
-)
 
 
 def refunded_total(line_id: int) -> Decimal:

@@ -1,8 +1,8 @@
 """Writes on cases: open, act (every transition), evidence, return addresses.
 
 Only ``case_act`` (through the workflow engine) changes a case's status; the per-action effects
-below run inside the same transaction, so a case never shows a tracking number it did not accept
-or a refund that did not happen.
+(``effects.py``) run inside the same transaction, so a case never shows a tracking number it did
+not accept or a refund that did not happen.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from typing import Any, BinaryIO
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PydanticError
 
@@ -22,16 +21,14 @@ from anxin.core.audit import audit_record
 from anxin.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from anxin.core.sequences import number_next
 from anxin.core.validation import localized_field_errors
-from anxin.core.workflow import StepContext, TransitionResult, arm_state_deadlines, transition
-from anxin.feedback.choices import SubjectType
-from anxin.feedback.hooks import SurveySubject, survey_after_close
-from anxin.policies.eligibility import Decision
+from anxin.core.workflow import TransitionResult, arm_state_deadlines, transition
 
-from .choices import TERMINAL, CaseStatus, CaseType
+from .choices import CaseStatus, CaseType
+from .eligibility import decision_explanation, not_eligible
 from .images import image_clean
 from .inputs import ACTION_INPUTS, ActionIn, CaseOpenIn
 from .models import Case, CaseEvent, Evidence, InboundEvent, ReturnAddress
-from .notify import case_opened_notify, case_transition_notify
+from .notify import case_opened_notify
 from .permissions import (
     can_act_without_reason,
     can_add_evidence,
@@ -43,22 +40,6 @@ from .tracking import TrackingEvent
 from .workflow import CASE_WORKFLOW
 
 EVIDENCE_PER_CASE = 9  # the common limit of Chinese platforms' upload widgets
-
-
-def _explanation(decision: Decision) -> dict[str, Any]:
-    return {lang: decision.as_dict(lang) for lang in ("zh-hans", "en")}
-
-
-def _not_eligible(decision: Decision) -> ValidationFailed:
-    field = "quantity" if decision.claimable_quantity < decision.quantity else "type"
-    with translation.override(translation.get_language()):
-        reasons = " ".join(decision.explain()) or str(_("This request is not possible."))
-    return ValidationFailed(
-        _("This after-sales request is not possible."),
-        code="case.not_eligible",
-        fields={field: reasons},
-        data={"explanation": decision.as_dict()},
-    )
 
 
 def case_open(*, actor: Actor, data: CaseOpenIn) -> Case:
@@ -81,7 +62,7 @@ def case_open(*, actor: Actor, data: CaseOpenIn) -> Case:
             at=now,
         )
         if not decision.allowed:
-            raise _not_eligible(decision)
+            raise not_eligible(decision)
         order = line.order
         case = Case.objects.create(
             number=number_next(prefix="AS"),
@@ -100,7 +81,7 @@ def case_open(*, actor: Actor, data: CaseOpenIn) -> Case:
             keep_gifts=data.keep_gifts,
             rule=decision.rule,
             policy=decision.policy.snapshot(),
-            explanation=_explanation(decision),
+            explanation=decision_explanation(decision),
         )
         CaseEvent.objects.create(
             case=case,
@@ -124,43 +105,6 @@ def case_open(*, actor: Actor, data: CaseOpenIn) -> Case:
         arm_state_deadlines(CASE_WORKFLOW, case, at=now)
         case_opened_notify(case=case)
     return case
-
-
-def case_event_record(step: StepContext) -> CaseEvent:
-    """The timeline row of a transition (called by the engine)."""
-    event = CaseEvent.objects.create(
-        case=step.subject,
-        action=step.transition.action,
-        from_status=step.from_state,
-        to_status=step.to_state,
-        actor=step.actor.audit_label(),
-        actor_role=str(step.actor.role),
-        reason=step.reason,
-        data=step.data,
-        created_at=step.at,
-    )
-    case_transition_notify(step=step)  # outbox rows commit with the transition
-    if step.to_state in TERMINAL:  # every way in (people, sweeper) passes here: one survey
-        subject = _survey_subject(step.subject)
-        if subject is not None:
-            survey_after_close(subject=subject, at=step.at)
-    return event
-
-
-def _survey_subject(case: Case) -> SurveySubject | None:
-    """The finished case as feedback's survey needs it (feedback never reads cases)."""
-    user = case.customer.user
-    if user is None or not user.is_active:
-        return None  # a shop's customer record without a login: nobody to ask
-    return SurveySubject(
-        subject_type=SubjectType.CASE,
-        subject_id=case.pk,
-        number=case.number,
-        recipient=user,
-        email=user.email or "",
-        language=user.language,
-        merchant_id=case.merchant_id,
-    )
 
 
 def _parse(action: str, payload: dict[str, Any]) -> ActionIn:
@@ -201,93 +145,6 @@ def case_act(
         data=data,
         expected_version=parsed.version,
     )
-
-
-# --- effects: run inside the transition's transaction ---------------------------------------------
-
-
-def _address_snapshot(address: ReturnAddress) -> dict[str, str]:
-    return {
-        "id": str(address.public_id),
-        "label": address.label,
-        "contact_name": address.contact_name,
-        "phone": address.phone,
-        "address": address.address,
-    }
-
-
-def effect_approve(step: StepContext) -> None:
-    case = step.subject
-    if case.type == CaseType.REFUND_ONLY:
-        return
-    addresses = ReturnAddress.objects.filter(merchant_id=case.merchant_id)
-    chosen = step.data.get("return_address")
-    if chosen:
-        address = addresses.filter(public_id=chosen).first()
-        if address is None:
-            raise ValidationFailed(fields={"return_address": _("Unknown return address.")})
-    else:
-        address = addresses.order_by("-is_default", "pk").first()
-    case.return_address = _address_snapshot(address) if address else {}
-    case.save(update_fields=["return_address", "updated_at"])
-
-
-def effect_ship_return(step: StepContext) -> None:
-    case = step.subject
-    case.return_carrier = step.data.get("carrier") or ""
-    case.return_tracking_number = step.data.get("tracking_number") or ""
-    case.return_pickup = bool(step.data.get("pickup"))
-    case.save(
-        update_fields=["return_carrier", "return_tracking_number", "return_pickup", "updated_at"]
-    )
-
-
-def effect_confirm_receipt(step: StepContext) -> None:
-    case = step.subject
-    case.inspection = {
-        "result": step.data.get("inspection", "ok"),
-        "note": step.data.get("note", ""),
-        "at": step.at.isoformat(),
-        "by": step.actor.audit_label(),
-    }
-    case.save(update_fields=["inspection", "updated_at"])
-
-
-def effect_ship_back(step: StepContext) -> None:
-    case = step.subject
-    case.replacement_carrier = step.data["carrier"]
-    case.replacement_tracking_number = step.data["tracking_number"]
-    case.save(update_fields=["replacement_carrier", "replacement_tracking_number", "updated_at"])
-
-
-def effect_revise(step: StepContext) -> None:
-    """A revised request is judged again, as if new (the units it held are its own)."""
-    case = step.subject
-    changes = step.data
-    if changes.get("type"):
-        case.type = changes["type"]
-    if changes.get("reason_code"):
-        case.reason = reason_get(changes["reason_code"])
-    if changes.get("quantity"):
-        case.quantity = changes["quantity"]
-    if "description" in changes:
-        case.description = changes["description"]
-    _line, decision = decision_for(
-        line_id=case.line_id,
-        quantity=case.quantity,
-        request_type=case.type,
-        reason=case.reason,
-        keep_gifts=case.keep_gifts,
-        at=step.at,
-        exclude_case_id=case.pk,
-    )
-    if not decision.allowed:
-        raise _not_eligible(decision)
-    case.refund_amount = decision.refundable_amount
-    case.freight_payer = decision.freight_payer
-    case.rule = decision.rule
-    case.explanation = _explanation(decision)
-    case.save()
 
 
 # --- evidence and addresses -----------------------------------------------------------------------

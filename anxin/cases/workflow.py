@@ -1,8 +1,11 @@
-"""The after-sales case machine (DOMAIN.md §5) and its deadlines (#2–#7, #14), as data.
+"""The after-sales case machine (DOMAIN.md §5) and its deadlines (#2–#7, #14), and the refund
+machine of the ledger, as data.
 
 Durations come from the policy snapshot a case stores when it is opened (``case.policy``), so a
 later policy change never moves a running clock. Every automatic action is taken by ``system`` and
-names its rule in the case history.
+names its rule in the case history. What a transition does besides changing the status (return
+address, tracking numbers, the refund, notifications, the survey) is in ``effects.py``, which
+registers both machines with their effects and history tables.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from datetime import timedelta
 from typing import Any
 
 from anxin.core.actors import Role
-from anxin.core.workflow import ANY, Start, StepContext, Workflow, register, row
+from anxin.core.workflow import ANY, Start, Workflow, row
 
 from .choices import CaseStatus as S
 from .choices import CaseType as T
+from .models import RefundStatus
 
 C = Role.CONSUMER
 M = (Role.MERCHANT_STAFF, Role.MERCHANT_ADMIN)
@@ -95,43 +99,49 @@ TRANSITIONS = [
 ]  # fmt: skip
 
 
-def _record(step: StepContext) -> Any:
-    from .services import case_event_record
-
-    return case_event_record(step)
-
-
-def _refund(step: StepContext) -> None:
-    from .ledger import refund_for_case
-
-    refund_for_case(case=step.subject, actor=step.actor, at=step.at)
+CASE_WORKFLOW = Workflow(
+    model_label="cases.case",
+    transitions=TRANSITIONS,
+    tenant_of=lambda case: case.merchant_id,
+    branch=lambda case: case.type,
+    state_deadlines=DEADLINES,
+)
 
 
-def _effect(name: str) -> Any:
-    def run(step: StepContext) -> None:
-        from . import services
+# --- the refund machine: driven by the provider's answer and by deadlines (ledger.py) ----------
 
-        getattr(services, name)(step)
-
-    return run
+MAX_ATTEMPTS = 6
 
 
-CASE_WORKFLOW = register(
-    Workflow(
-        model_label="cases.case",
-        transitions=TRANSITIONS,
-        record=_record,
-        tenant_of=lambda case: case.merchant_id,
-        branch=lambda case: case.type,
-        state_deadlines=DEADLINES,
-        effects={
-            "approve": _effect("effect_approve"),
-            "ship_return": _effect("effect_ship_return"),
-            "confirm_receipt": _effect("effect_confirm_receipt"),
-            "ship_replacement": _effect("effect_ship_back"),
-            "ship_repaired": _effect("effect_ship_back"),
-            "revise": _effect("effect_revise"),
-            "refund": _refund,
-        },
-    )
+def _retry_after(refund: Any) -> timedelta | None:
+    # 2, 4, 8 … minutes; after the last attempt it stays failed for a person to look at.
+    return None if refund.attempts >= MAX_ATTEMPTS else timedelta(minutes=2**refund.attempts)
+
+
+REFUND_TRANSITIONS = [
+    #    action     from                    to                      roles
+    row("succeed", [RefundStatus.PENDING], RefundStatus.SUCCEEDED, [SYS]),
+    row("fail",    [RefundStatus.PENDING], RefundStatus.FAILED,    [SYS]),
+    row("retry",   [RefundStatus.FAILED],  RefundStatus.PENDING,   [SYS, A, Role.ADMIN]),
+    row("recheck", [RefundStatus.PENDING], RefundStatus.PENDING,   [SYS]),
+]  # fmt: skip
+
+REFUND_DEADLINES: dict[str, list[Start]] = {
+    # A refund whose provider answer was lost (crash, timeout) is asked again; the call is
+    # idempotent by refund id, so asking twice never pays twice.
+    RefundStatus.PENDING: [
+        Start(
+            "refund_reconcile", "recheck", timedelta(minutes=10), "L-2: confirm a pending refund"
+        ),
+    ],
+    RefundStatus.FAILED: [
+        Start("refund_retry", "retry", _retry_after, "L-1: retry a failed refund"),
+    ],
+}
+
+REFUND_WORKFLOW = Workflow(
+    model_label="cases.refund",
+    transitions=REFUND_TRANSITIONS,
+    tenant_of=lambda refund: refund.merchant_id,
+    state_deadlines=REFUND_DEADLINES,
 )

@@ -8,4 +8,4 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog and orders")
 
     def ready(self) -> None:
-        from . import workflow  # noqa: F401  (registers the merchant workflow)
+        from . import effects  # noqa: F401  (registers the merchant workflow with its hooks)

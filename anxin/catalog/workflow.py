@@ -2,6 +2,7 @@
 
 A warned merchant has 30 days to rectify; if nobody clears the warning, the system restricts the
 shop (policy M-1). The table is the whole machine; ``merchant_transition`` is the only way in.
+The machine has no effects: ``effects.py`` registers it with its history table.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from anxin.core.actors import Role
-from anxin.core.workflow import Start, StepContext, Workflow, register, row
+from anxin.core.workflow import Start, Workflow, row
 
 from .choices import MerchantStatus as S
 
@@ -32,25 +33,8 @@ TRANSITIONS = [
 ]  # fmt: skip
 
 
-def _record(step: StepContext) -> object:
-    from .models import MerchantEvent
-
-    return MerchantEvent.objects.create(
-        merchant=step.subject,
-        action=step.transition.action,
-        from_status=step.from_state,
-        to_status=step.to_state,
-        actor=step.actor.audit_label(),
-        reason=step.reason,
-        created_at=step.at,
-    )
-
-
-MERCHANT_WORKFLOW = register(
-    Workflow(
-        model_label="catalog.merchant",
-        transitions=TRANSITIONS,
-        record=_record,
-        tenant_of=lambda merchant: merchant.pk,
-    )
+MERCHANT_WORKFLOW = Workflow(
+    model_label="catalog.merchant",
+    transitions=TRANSITIONS,
+    tenant_of=lambda merchant: merchant.pk,
 )

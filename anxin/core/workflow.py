@@ -1,10 +1,17 @@
 """A small explicit workflow engine: a transition table as data, and one function that applies it.
 
 Each domain declares its machine in its own ``workflow.py`` as a list of ``Transition`` rows
-(action | from states | to state | roles | guard | deadlines it starts). ``transition()`` is the only
-code that changes a workflow's status field: it locks the row, checks the table, saves with
-``update_fields``, records the event and an audit row, cancels the deadlines the old state armed,
-starts the ones the new state needs, and queues side effects for after the commit.
+(action | from states | to state | roles | guard | deadlines it starts) and its deadline map: plain
+data, no database, no effects. The app's ``effects.py`` then ``register``s the machine with what it
+does besides changing the status — its effects (function objects, keyed by action), its ``History``
+(the event table every transition writes a row to) and the steps after that row — so a reader can
+follow a transition from the table to its effects, and ``services.py`` imports the table without
+importing the effects back.
+
+``transition()`` is the only code that changes a workflow's status field: it locks the row, checks
+the table, saves with ``update_fields``, runs the action's effect, records the event row and an
+audit row, cancels the deadlines the old state armed and starts the ones the new state needs.
+Effects queue their own work for after the commit (``core.dispatch.on_commit``).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +30,6 @@ from django.utils.translation import gettext_lazy as _
 from . import calendars, clock, deadlines
 from .actors import Actor
 from .audit import audit_record
-from .dispatch import on_commit
 from .errors import Conflict, CoreErrorCode, DomainError, Forbidden, NotFound
 
 Guard = Callable[[Any, Actor], "str | Promise | None"]
@@ -105,7 +112,7 @@ def row(
 
 @dataclass(frozen=True)
 class StepContext:
-    """What a workflow's ``record`` hook receives to write its event row."""
+    """What a workflow's effects and its history writer receive about one transition."""
 
     subject: Any
     transition: Transition
@@ -126,9 +133,69 @@ class TransitionResult:
     event: Any
 
 
+Effect = Callable[[StepContext], None]
+
+
+def step_data(step: StepContext) -> dict[str, Any]:
+    """The transition's data as given (for a history table that keeps all of it)."""
+    return step.data
+
+
+@dataclass(frozen=True)
+class History:
+    """The event table a workflow writes one row to per transition, and which of the common
+    columns (``action``, ``from_status``/``to_status``, ``actor``, ``actor_role``, ``reason``,
+    ``data``, ``created_at``) it has; one writer for every machine keeps the rows alike."""
+
+    model_label: str
+    # The row's link to the subject, e.g. "case" (or "ticket_id" with ``of_subject``).
+    subject_field: str
+    # What to store in ``subject_field`` when it is not the subject itself (a clock's ticket).
+    of_subject: Callable[[Any], Any] | None = None
+    action_prefix: str = ""
+    # Only these actions get a row (None: every action).
+    actions: frozenset[str] | None = None
+    states: bool = True
+    actor_role: bool = True
+    # The ``data`` column's content; None when the table keeps no data.
+    data: Callable[[StepContext], dict[str, Any]] | None = None
+
+    def record(self, step: StepContext) -> models.Model | None:
+        """Write the row of one transition (inside it); None for an action the table skips."""
+        action = step.transition.action
+        if self.actions is not None and action not in self.actions:
+            return None
+        subject = step.subject if self.of_subject is None else self.of_subject(step.subject)
+        columns: dict[str, Any] = {
+            self.subject_field: subject,
+            "action": f"{self.action_prefix}{action}",
+            "actor": step.actor.audit_label(),
+            "reason": step.reason,
+            "created_at": step.at,
+        }
+        if self.states:
+            columns |= {"from_status": step.from_state, "to_status": step.to_state}
+        if self.actor_role:
+            columns["actor_role"] = str(step.actor.role)
+        if self.data is not None:
+            columns["data"] = self.data(step)
+        return apps.get_model(self.model_label)._default_manager.create(**columns)
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """What a registered workflow does besides changing the status, all in the transition's
+    transaction: the action's effect, then the history row, then the steps after every row."""
+
+    history: History | None = None
+    effects: Mapping[str, Effect] = field(default_factory=dict)
+    after_record: Sequence[Effect] = ()
+
+
 @dataclass
 class Workflow:
-    """A machine: the model it drives (app label), its status field and its transition table."""
+    """A machine as data: the model it drives (app label), its status field, its transition
+    table and its deadline map; ``register`` gives it its hooks."""
 
     model_label: str
     transitions: Sequence[Transition]
@@ -136,15 +203,13 @@ class Workflow:
     # Incremented by every transition; deadlines remember it, so one armed in an earlier visit to
     # a state can never fire in a later one.
     version_field: str = "state_version"
-    record: Callable[[StepContext], Any] | None = None
     tenant_of: Callable[[Any], int | None] = lambda subject: None
-    after_commit: Callable[[TransitionResult], None] | None = None
     # Which branch of a mapped target applies to a subject (e.g. its case type).
     branch: Callable[[Any], str] = lambda subject: ANY
     # Deadlines armed whenever a state is entered ("waiting in X: after N, do Y").
     state_deadlines: Mapping[str, Sequence[Start]] = field(default_factory=dict)
-    # Work that must commit with the transition or not at all (e.g. moving money), keyed by action.
-    effects: Mapping[str, Callable[[StepContext], None]] = field(default_factory=dict)
+    # Set once by ``register`` (from the app's effects.py); a machine without them cannot move.
+    hooks: Hooks | None = field(default=None, init=False)
     _by_action: dict[str, list[Transition]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -218,7 +283,22 @@ class Workflow:
 _REGISTRY: dict[str, Workflow] = {}
 
 
-def register(workflow: Workflow) -> Workflow:
+def register(
+    workflow: Workflow,
+    *,
+    history: History | None = None,
+    effects: Mapping[str, Effect] | None = None,
+    after_record: Sequence[Effect] = (),
+) -> Workflow:
+    """Give a machine its hooks (once, from its app's effects.py) and make it known to the
+    sweeper and the diagram command; an effect for an action the table lacks is a typo."""
+    effects = dict(effects or {})
+    unknown = set(effects) - set(workflow.actions)
+    if unknown:
+        raise ValueError(f"{workflow.model_label}: effects for unknown actions {sorted(unknown)}")
+    if workflow.hooks is not None:
+        raise ValueError(f"{workflow.model_label}: registered twice")
+    workflow.hooks = Hooks(history=history, effects=effects, after_record=tuple(after_record))
     _REGISTRY[workflow.model_label.lower()] = workflow
     return workflow
 
@@ -316,6 +396,11 @@ def transition(
             problem = rule.guard(obj, actor)
             if problem is not None:
                 raise GuardFailed(problem, data={"action": action})
+        hooks = workflow.hooks
+        if hooks is None:
+            raise ImproperlyConfigured(
+                f"{workflow.model_label}: not registered (its app's effects.py registers it)"
+            )
         now = clock.now()
         target = workflow.target_of(rule, obj)
         if not target:
@@ -327,10 +412,12 @@ def transition(
             update_fields.append("updated_at")
         obj.save(update_fields=update_fields)
         context = StepContext(obj, rule, state, target, actor, reason, dict(data or {}), now)
-        effect = workflow.effects.get(action)
+        effect = hooks.effects.get(action)
         if effect is not None:
             effect(context)
-        event = workflow.record(context) if workflow.record else None
+        event = hooks.history.record(context) if hooks.history is not None else None
+        for step in hooks.after_record:
+            step(context)
         deadlines.deadline_cancel_for(subject_type=workflow.model_label, subject_id=obj.pk, at=now)
         audit_record(
             actor=actor,
@@ -342,7 +429,4 @@ def transition(
         )
         starts = [*rule.starts, *workflow.state_deadlines.get(target, ())]
         _arm(workflow, obj, starts, now, version + 1)
-        result = TransitionResult(obj, action, state, target, event)
-        if workflow.after_commit is not None:
-            on_commit(workflow.after_commit, result)
-    return result
+    return TransitionResult(obj, action, state, target, event)

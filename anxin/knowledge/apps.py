@@ -6,3 +6,6 @@ class KnowledgeConfig(AppConfig):
     name = "anxin.knowledge"
     label = "knowledge"
     verbose_name = _("Knowledge base")
+
+    def ready(self) -> None:
+        from . import effects  # noqa: F401  (registers the article workflow with its hooks)

@@ -13,7 +13,7 @@ from anxin.core import clock
 from anxin.core.actors import Actor
 from anxin.core.audit import audit_record
 from anxin.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from anxin.core.workflow import StepContext, transition
+from anxin.core.workflow import transition
 from anxin.tickets.models import Team, Ticket
 from anxin.tickets.proposals import ticket_kb_propose
 
@@ -27,20 +27,6 @@ EDITABLE = frozenset({ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW})
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LIMITS = {"title_zh": 200, "title_en": 200, "body_zh": 20000, "body_en": 20000}
 CANNED_LIMITS = {"title_zh": 120, "title_en": 120, "body_zh": 5000, "body_en": 5000}
-
-
-def article_event_record(step: StepContext) -> ArticleEvent:
-    """The workflow's ``record`` hook: one history row per transition."""
-    return ArticleEvent.objects.create(
-        article=step.subject,
-        action=step.transition.action,
-        from_status=step.from_state,
-        to_status=step.to_state,
-        actor=step.actor.audit_label(),
-        actor_role=str(step.actor.role),
-        reason=step.reason,
-        created_at=step.at,
-    )
 
 
 def _event(article: Article, *, actor: Actor, action: str) -> None:

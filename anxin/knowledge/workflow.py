@@ -2,7 +2,8 @@
 
 Writers submit drafts; a supervisor (an arbitrator, an administrator, or an agent who supervises
 a team) publishes them or sends them back. Nobody reviews their own article, except an
-administrator. Publishing stamps the reviewer and the time.
+administrator. Publishing stamps the reviewer and the time (``effects.py``, which also registers
+the machine with its history table).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from anxin.core.actors import Actor, Role
-from anxin.core.workflow import StepContext, Workflow, register, row
+from anxin.core.workflow import Workflow, row
 from anxin.tickets.permissions import is_supervisor
 
 from .choices import ArticleStatus as S
@@ -60,24 +61,4 @@ ARTICLE_TRANSITIONS = [
 # fmt: on
 
 
-def _record(step: StepContext) -> Any:
-    from .services import article_event_record
-
-    return article_event_record(step)
-
-
-def _publish(step: StepContext) -> None:
-    article = step.subject
-    article.published_at = step.at
-    article.reviewer_id = step.actor.user_id
-    article.save(update_fields=["published_at", "reviewer", "updated_at"])
-
-
-ARTICLE_WORKFLOW = register(
-    Workflow(
-        model_label="knowledge.article",
-        transitions=ARTICLE_TRANSITIONS,
-        record=_record,
-        effects={"approve": _publish},
-    )
-)
+ARTICLE_WORKFLOW = Workflow(model_label="knowledge.article", transitions=ARTICLE_TRANSITIONS)

@@ -10,7 +10,7 @@ class TicketsConfig(AppConfig):
     def ready(self) -> None:
         from anxin.core.embedded import EMBEDDED_JOBS
 
-        from . import sla_workflow, workflow  # noqa: F401  (registers the ticket and SLA workflows)
+        from . import effects  # noqa: F401  (registers the ticket and SLA workflows)
         from .followup import revisits_generate
         from .tasks import nps_invite_job
 

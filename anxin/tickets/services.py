@@ -24,7 +24,7 @@ from anxin.core.audit import audit_record
 from anxin.core.crypto import lookup_hash
 from anxin.core.errors import Forbidden, NotFound, ValidationFailed
 from anxin.core.sequences import number_next
-from anxin.core.workflow import StepContext, TransitionResult, subject_lock, transition
+from anxin.core.workflow import TransitionResult, subject_lock, transition
 
 from . import assignment, sla
 from .choices import (
@@ -75,21 +75,6 @@ def _event(
         data={"reason": reason, **data},
     )
     return event
-
-
-def ticket_event_record(step: StepContext) -> TicketEvent:
-    """The history row of a status change (the engine writes the audit row)."""
-    return TicketEvent.objects.create(
-        ticket=step.subject,
-        action=step.transition.action,
-        from_status=step.from_state,
-        to_status=step.to_state,
-        actor=step.actor.audit_label(),
-        actor_role=str(step.actor.role),
-        reason=step.reason,
-        data={k: v for k, v in step.data.items() if k in {"auto", "kind", "into"}},
-        created_at=step.at,
-    )
 
 
 def _order_for(actor: Actor, ref: str) -> Order | None:

@@ -2,8 +2,9 @@
 
 Time is counted on the policy's calendar (business hours with Chinese holidays and make-up
 workdays by default): ``consumed`` holds what earlier runs used, and each run computes its warning
-and breach instants from what is left. Clocks are moved only by ``SLA_WORKFLOW`` as ``system``,
-because a clock moves as a consequence of someone's ticket action, never by itself being chosen.
+and breach instants from what is left (``run_plan``/``run_close``, which the workflow's effects in
+``effects.py`` call). Clocks are moved only by ``SLA_WORKFLOW`` as ``system``, because a clock
+moves as a consequence of someone's ticket action, never by itself being chosen.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from django.db.models import Q
 
 from anxin.core import calendars
 from anxin.core.actors import SYSTEM
-from anxin.core.workflow import StepContext, arm_state_deadlines, transition
+from anxin.core.workflow import arm_state_deadlines, transition
 from anxin.policies.business_hours import business_calendar
 
 from .choices import SlaMetric, SlaStatus
-from .models import SlaClock, SlaPolicy, Ticket, TicketEvent
+from .models import SlaClock, SlaPolicy, Ticket
 from .sla_workflow import SLA_WORKFLOW
 
 LIVE = (SlaStatus.RUNNING, SlaStatus.WARNED, SlaStatus.PAUSED)
@@ -53,7 +54,7 @@ def elapsed(calendar: str, start: datetime, end: datetime) -> timedelta:
     return max(end - start, timedelta(0))
 
 
-def _plan_run(sla: SlaClock, now: datetime) -> None:
+def run_plan(sla: SlaClock, now: datetime) -> None:
     """Start a run at ``now``: the breach instant is what is left of the target, the warning
     instant what is left before the warning share (unless it was already given)."""
     sla.running_since = now
@@ -66,7 +67,8 @@ def _plan_run(sla: SlaClock, now: datetime) -> None:
         sla.warn_at = None
 
 
-def _close_run(sla: SlaClock, now: datetime) -> None:
+def run_close(sla: SlaClock, now: datetime) -> None:
+    """End a run at ``now``: what it used goes into ``consumed``; no warning or breach is due."""
     if sla.running_since is not None:
         sla.consumed += elapsed(sla.calendar, sla.running_since, now)
     sla.running_since = None
@@ -87,7 +89,7 @@ def sla_clock_start(*, ticket: Ticket, metric: str, at: datetime) -> SlaClock | 
         warn_share=Decimal(policy.warn_share),
         started_at=at,
     )
-    _plan_run(sla, at)
+    run_plan(sla, at)
     sla.save()
     arm_state_deadlines(SLA_WORKFLOW, sla, at=at)
     return sla
@@ -115,75 +117,3 @@ def sla_clocks_move(
 
 def sla_has_live(ticket: Ticket, metric: str) -> bool:
     return SlaClock.objects.filter(ticket=ticket, metric=metric, status__in=LIVE).exists()
-
-
-# --- effects of the SLA workflow (same transaction as the clock's status change) ---------------
-
-
-def effect_warn(step: StepContext) -> None:
-    sla: SlaClock = step.subject
-    sla.warned_at = step.at
-    sla.warn_at = None
-    sla.save(update_fields=["warned_at", "warn_at"])
-
-
-def effect_breach(step: StepContext) -> None:
-    from .services import ticket_escalate
-
-    sla: SlaClock = step.subject
-    sla.breached_at = step.at
-    sla.save(update_fields=["breached_at"])
-    # Escalate without waiting for the ticket's lock (an agent may be working on it): if it is
-    # busy, SubjectBusy rolls this breach back and the sweeper tries again next round.
-    ticket_escalate(
-        actor=SYSTEM,
-        ticket=sla.ticket_id,
-        reason=f"SLA-{sla.metric}",
-        skip_locked=True,
-    )
-
-
-def effect_pause(step: StepContext) -> None:
-    sla: SlaClock = step.subject
-    _close_run(sla, step.at)
-    sla.save(update_fields=["consumed", "running_since", "warn_at", "due_at"])
-
-
-def effect_resume(step: StepContext) -> None:
-    sla: SlaClock = step.subject
-    _plan_run(sla, step.at)
-    sla.save(update_fields=["running_since", "warn_at", "due_at"])
-
-
-def effect_stop(step: StepContext) -> None:
-    sla: SlaClock = step.subject
-    if step.to_state == SlaStatus.BREACHED and sla.breached_at is None:
-        sla.breached_at = sla.due_at  # met late, before the sweeper fired the breach
-    _close_run(sla, step.at)
-    sla.stopped_at = step.at
-    sla.save(
-        update_fields=[
-            "consumed",
-            "running_since",
-            "warn_at",
-            "due_at",
-            "stopped_at",
-            "breached_at",
-        ]
-    )
-
-
-def sla_event_record(step: StepContext) -> TicketEvent | None:
-    """Warnings and breaches go into the ticket's history; pauses and stops are in the audit log."""
-    if step.transition.action not in {"warn", "breach"}:
-        return None
-    sla: SlaClock = step.subject
-    return TicketEvent.objects.create(
-        ticket_id=sla.ticket_id,
-        action=f"sla_{step.transition.action}",
-        actor=step.actor.audit_label(),
-        actor_role=str(step.actor.role),
-        reason=step.reason,
-        data={"metric": sla.metric, "clock": sla.pk},
-        created_at=step.at,
-    )

@@ -2,6 +2,8 @@
 
 Warning and breach are deadlines armed on entering a state, so each fires exactly once through the
 sweeper; their due times are computed on the clock's calendar when a run starts (``sla.py``).
+What each move does to the clock, and the ticket history rows of warnings and breaches, are in
+``effects.py``, which registers the machine with them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 from anxin.core import clock as core_clock
 from anxin.core.actors import Role
-from anxin.core.workflow import ANY, Start, Workflow, register, row
+from anxin.core.workflow import ANY, Start, Workflow, row
 
 from .choices import SlaStatus as S
 
@@ -61,35 +63,11 @@ SLA_TRANSITIONS = [
 # fmt: on
 
 
-def _record(step: Any) -> Any:
-    from .sla import sla_event_record
+SLA_DEADLINES: dict[str, tuple[Start, ...]] = {S.RUNNING: (WARN, BREACH), S.WARNED: (BREACH,)}
 
-    return sla_event_record(step)
-
-
-def _effect(name: str) -> Any:
-    def effect(step: Any) -> None:
-        from . import sla
-
-        getattr(sla, name)(step)
-
-    return effect
-
-
-SLA_WORKFLOW = register(
-    Workflow(
-        model_label="tickets.slaclock",
-        transitions=SLA_TRANSITIONS,
-        record=_record,
-        branch=_branch,
-        state_deadlines={S.RUNNING: (WARN, BREACH), S.WARNED: (BREACH,)},
-        effects={
-            "warn": _effect("effect_warn"),
-            "breach": _effect("effect_breach"),
-            "pause": _effect("effect_pause"),
-            "resume": _effect("effect_resume"),
-            "meet": _effect("effect_stop"),
-            "cancel": _effect("effect_stop"),
-        },
-    )
+SLA_WORKFLOW = Workflow(
+    model_label="tickets.slaclock",
+    transitions=SLA_TRANSITIONS,
+    branch=_branch,
+    state_deadlines=SLA_DEADLINES,
 )

@@ -1,8 +1,8 @@
 """The ticket machine (DOMAIN.md §6), as data: one row per transition.
 
-Pausing and resuming SLA clocks, escalation on a rejected resolution and the auto-close of a
-resolved ticket are effects and deadlines of these rows, so they happen in the same transaction
-as the status change.
+Pausing and resuming SLA clocks and escalation on a rejected resolution are effects of these rows
+(``effects.py``, which registers the machine with them); the auto-close of a resolved ticket is a
+deadline of its state. Both happen in the same transaction as the status change.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from anxin.core import clock
 from anxin.core.actors import Role
-from anxin.core.workflow import Start, Workflow, register, row
+from anxin.core.workflow import Start, Workflow, row
 
 from .choices import TicketStatus as S
 
@@ -34,8 +35,6 @@ def auto_close_after() -> timedelta:
 
 
 def _reopen_window(ticket: Any, actor: Any) -> Promise | None:
-    from anxin.core import clock
-
     if ticket.merged_into_id is not None:
         return _("A merged ticket cannot be reopened; write on the ticket it was merged into.")
     if ticket.closed_at is not None and clock.now() - ticket.closed_at > timedelta(
@@ -63,43 +62,14 @@ TICKET_TRANSITIONS = [
 # fmt: on
 
 
-def _record(step: Any) -> Any:
-    from .services import ticket_event_record
+TICKET_DEADLINES: dict[str, tuple[Start, ...]] = {
+    # T-1: a resolution nobody answers is accepted after 3 days.
+    S.RESOLVED: (Start("auto_close", "close", lambda t: auto_close_after(), rule="T-1"),),
+}
 
-    return ticket_event_record(step)
-
-
-def _effect(name: str) -> Any:
-    def effect(step: Any) -> None:
-        from . import effects
-
-        getattr(effects, name)(step)
-
-    return effect
-
-
-TICKET_WORKFLOW = register(
-    Workflow(
-        model_label="tickets.ticket",
-        transitions=TICKET_TRANSITIONS,
-        record=_record,
-        tenant_of=lambda ticket: ticket.merchant_id,
-        state_deadlines={
-            # T-1: a resolution nobody answers is accepted after 3 days.
-            S.RESOLVED: (Start("auto_close", "close", lambda t: auto_close_after(), rule="T-1"),),
-        },
-        effects={
-            action: _effect(f"effect_{action}")
-            for action in (
-                "wait_customer",
-                "customer_replied",
-                "resolve",
-                "accept_resolution",
-                "reject_resolution",
-                "close",
-                "reopen",
-                "merge",
-            )
-        },
-    )
+TICKET_WORKFLOW = Workflow(
+    model_label="tickets.ticket",
+    transitions=TICKET_TRANSITIONS,
+    tenant_of=lambda ticket: ticket.merchant_id,
+    state_deadlines=TICKET_DEADLINES,
 )

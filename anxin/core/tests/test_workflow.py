@@ -1,6 +1,7 @@
 """The generic engine, exercised through a real machine: the merchant lifecycle."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from anxin.catalog.choices import MerchantStatus
 from anxin.catalog.models import Merchant, MerchantEvent
@@ -14,6 +15,7 @@ from anxin.core.workflow import (
     TransitionNotAllowed,
     UnknownAction,
     Workflow,
+    register,
     row,
     transition,
 )
@@ -148,3 +150,37 @@ def test_available_lists_what_the_actor_may_do_now():
     actions = {t.action for t in MERCHANT_WORKFLOW.available(shop, ACTORS[Role.ADMIN])}
     assert actions == {"clear_warning", "restrict", "exit"}
     assert MERCHANT_WORKFLOW.available(shop, ACTORS[Role.CONSUMER]) == []
+
+
+def test_the_history_row_and_the_audit_row_are_written_with_the_transition():
+    # given
+    shop = merchant(status="active")
+    # when
+    result = transition(
+        MERCHANT_WORKFLOW, subject=shop, action="warn", actor=ACTORS[Role.ADMIN], reason="late"
+    )
+    # then the registered History wrote the merchant's event row, and the result carries it
+    event = MerchantEvent.objects.get()
+    assert result.event == event
+    assert (event.merchant_id, event.actor, event.reason) == (shop.pk, "user:1", "late")
+
+
+def test_a_machine_nobody_registered_cannot_move():
+    # given a table on the merchant model that no effects.py registered
+    bare = Workflow(
+        model_label="catalog.merchant",
+        transitions=[row("approve", ["applying"], "active", [Role.ADMIN])],
+    )
+    shop = merchant(status="applying")
+    # when / then it refuses instead of moving without its effects and history
+    with pytest.raises(ImproperlyConfigured, match="not registered"):
+        transition(bare, subject=shop, action="approve", actor=ACTORS[Role.ADMIN])
+    assert Merchant.objects.get(pk=shop.pk).status == "applying"
+
+
+def test_register_refuses_an_effect_for_an_unknown_action_and_a_second_registration():
+    table = Workflow(model_label="x.y", transitions=[row("a", ["s"], "t", [Role.ADMIN])])
+    with pytest.raises(ValueError, match="unknown actions"):
+        register(table, effects={"b": lambda step: None})
+    with pytest.raises(ValueError, match="registered twice"):
+        register(MERCHANT_WORKFLOW)
