@@ -42,9 +42,9 @@ SEED = 2026
 
 def consumer_order(user: Any) -> str:
     from anxin.accounts.services import actor_for_user
-    from anxin.catalog.permissions import orders_visible_to
+    from anxin.catalog.models import Order
 
-    order = orders_visible_to(actor_for_user(user)).order_by("-placed_at").first()
+    order = Order.objects.for_actor(actor_for_user(user)).order_by("-placed_at").first()
     return f"/my/orders/{order.public_id}/" if order else "/my/orders/<none in scope>/"
 
 

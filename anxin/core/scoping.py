@@ -2,8 +2,8 @@
 
 Each scoped model declares once, as ``scope = Scope(...)``, which of its fields names the merchant,
 the shop customer, the requesting user or the owner, and whether platform staff see every row. The
-queryset method reads that declaration, so the eight hand-written ``*_visible_to`` copies cannot
-drift apart. A read that deliberately crosses tenants (the sweeper, a service after its own
+queryset method reads that declaration, so the hand-written ``*_visible_to`` copies it replaced cannot
+drift apart again. A read that deliberately crosses tenants (the sweeper, a service after its own
 permission check) says so with ``Model.unscoped`` (see docs/decisions/0011-scoping.md).
 """
 
