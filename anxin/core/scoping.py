@@ -2,8 +2,8 @@
 
 Each scoped model declares once, as ``scope = Scope(...)``, which of its fields names the merchant,
 the shop customer, the requesting user or the owner, and whether platform staff see every row. The
-queryset method reads that declaration, so the hand-written ``*_visible_to`` copies it replaced cannot
-drift apart again. A read that deliberately crosses tenants (the sweeper, a service after its own
+queryset method reads that declaration, so the hand-written ``*_visible_to`` copies it replaced
+cannot drift apart again. A read that deliberately crosses tenants (the sweeper, a service after its own
 permission check) says so with ``Model.unscoped`` (see docs/decisions/0011-scoping.md).
 """
 
@@ -27,7 +27,7 @@ class Scope:
 
     ``only``: a condition every reader is held to (e.g. webhook deliveries only).
     ``platform``: platform staff, platform tokens and the system see every row.
-    ``merchant``: the field holding the merchant; merchant users and tokens see their merchants' rows.
+    ``merchant``: the field holding the merchant; merchant users and tokens see their merchants'.
     ``customer``: the path to the shop customer; a consumer sees their customer records' rows.
     ``requester``: the field holding the user who asked; a consumer sees what they asked for.
     ``owner``: the field holding the user the row belongs to; anyone with a user sees their own.
