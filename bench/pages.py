@@ -54,9 +54,9 @@ def case_number(prefix: str) -> Callable[[Any], str]:
     def path(user: Any) -> str:
         from anxin.accounts.services import actor_for_user
         from anxin.cases.choices import TERMINAL
-        from anxin.cases.permissions import cases_visible_to
+        from anxin.cases.models import Case
 
-        cases = cases_visible_to(actor_for_user(user)).order_by("-created_at")
+        cases = Case.objects.for_actor(actor_for_user(user)).order_by("-created_at")
         case = cases.exclude(status__in=TERMINAL).first() or cases.first()
         return f"{prefix}{case.number}/" if case else f"{prefix}<none in scope>/"
 
@@ -71,9 +71,9 @@ def ticket_number(prefix: str) -> Callable[[Any], str]:
 
     def path(user: Any) -> str:
         from anxin.accounts.services import actor_for_user
-        from anxin.tickets.permissions import tickets_visible_to
+        from anxin.tickets.models import Ticket
 
-        ticket = tickets_visible_to(actor_for_user(user)).order_by("-created_at").first()
+        ticket = Ticket.objects.for_actor(actor_for_user(user)).order_by("-created_at").first()
         return f"{prefix}{ticket.number}/" if ticket else prefix
 
     return path
