@@ -25,6 +25,8 @@ EXEMPT_FILES = frozenset({"apps.py"})
 def _imported_modules(node: ast.stmt, package: str) -> Iterator[str]:
     if isinstance(node, ast.Import):
         yield from (alias.name for alias in node.names)
+    elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == PACKAGE:
+        yield from (f"{PACKAGE}.{alias.name}" for alias in node.names)  # from anxin import cases
     elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
         yield node.module
     elif isinstance(node, ast.ImportFrom) and node.level > 0:

@@ -1,5 +1,6 @@
-"""Writes of the feedback app: answering surveys, the points ledger, NPS invitations and quality
-review. The survey sent on close is in ``hooks.py``."""
+"""Writes of the feedback app: answering surveys, the points ledger, NPS invitations and the checks
+of a QA scorecard. The survey sent on close is in ``hooks.py``; sampling and scoring tickets read
+tickets, so they are ``anxin.tickets.quality`` (docs/decisions/0013-layers.md)."""
 
 from __future__ import annotations
 
