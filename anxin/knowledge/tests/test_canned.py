@@ -16,11 +16,17 @@ from anxin.knowledge.services import (
     canned_reply_render,
     canned_reply_update,
 )
-from anxin.tickets.tests.desk import build_desk
 
 from .helpers import actor
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk(shared_desk):
+    """This module's tests share one desk, built once (see tickets' conftest.shared_desk)."""
+    return shared_desk
+
 
 TEMPLATE = (
     "{customer_name}，订单 {order_number}，工单 {ticket_number}，售后 {case_number}，{agent_name}"
@@ -38,9 +44,8 @@ def reply(**fields):
     return CannedReply.objects.create(**values)
 
 
-def test_every_placeholder_is_filled_from_the_ticket():
+def test_every_placeholder_is_filled_from_the_ticket(desk):
     # given a ticket about the consumer's order and case
-    desk = build_desk()
     w = desk.world
     ticket = desk.open(order=w.order.external_id, case=w.case.number, contact_name="张三")
     # when
@@ -91,9 +96,8 @@ def test_an_empty_language_text_falls_back_to_the_other():
     assert text.startswith("{customer_name}，")
 
 
-def test_agents_get_shared_and_their_teams_replies_only():
+def test_agents_get_shared_and_their_teams_replies_only(desk):
     # given
-    desk = build_desk()
     shared = reply(title_en="Shared")
     own = reply(title_en="Service", team_code="service")
     other = reply(title_en="Logistics", team_code="logistics")
@@ -109,14 +113,12 @@ def test_agents_get_shared_and_their_teams_replies_only():
 
 
 @pytest.mark.parametrize("who", ["consumer", "merchant", "merchant_admin", "other_merchant"])
-def test_nobody_outside_the_desk_gets_canned_replies(who):
-    desk = build_desk()
+def test_nobody_outside_the_desk_gets_canned_replies(desk, who):
     user = getattr(desk.world, who)
     assert list(canned_replies_for(actor=actor(user), language="zh-hans")) == []
 
 
-def test_the_seeded_replies_are_offered_in_both_languages():
-    desk = build_desk()
+def test_the_seeded_replies_are_offered_in_both_languages(desk):
     zh = [r.title_zh for r in canned_replies_for(actor=actor(desk.world.agent), language="zh")]
     assert len(zh) == 6
     assert "问候" in zh
@@ -136,9 +138,8 @@ FIELDS = {"title_zh": "标题", "title_en": "Title", "body_zh": "正文", "body_
         ("admin", True),
     ],
 )
-def test_supervisors_and_administrators_manage_canned_replies(who, allowed):
+def test_supervisors_and_administrators_manage_canned_replies(desk, who, allowed):
     # given
-    desk = build_desk()
     users = {
         "supervisor": desk.supervisor,
         "arbitrator": f.user("arbitrator", Role.ARBITRATOR),
@@ -171,8 +172,7 @@ def test_supervisors_and_administrators_manage_canned_replies(who, allowed):
         ({"team_code": "nope"}, "team_code"),
     ],
 )
-def test_canned_reply_input_is_checked(change, field):
-    desk = build_desk()
+def test_canned_reply_input_is_checked(desk, change, field):
     with pytest.raises(ValidationFailed) as error:
         canned_reply_create(actor=actor(desk.world.admin), **{**FIELDS, **change})
     assert field in error.value.fields

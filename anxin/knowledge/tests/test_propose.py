@@ -9,9 +9,14 @@ from anxin.knowledge.models import Article
 from anxin.knowledge.services import article_propose_from_ticket
 from anxin.tickets.models import Ticket
 from anxin.tickets.services import ticket_act, ticket_reply
-from anxin.tickets.tests.desk import build_desk
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk(shared_desk):
+    """This module's tests share one desk, built once (see tickets' conftest.shared_desk)."""
+    return shared_desk
 
 
 def resolved(desk, **fields):
@@ -27,9 +32,8 @@ def resolved(desk, **fields):
     return Ticket.objects.get(pk=ticket.pk)
 
 
-def test_a_resolved_ticket_becomes_a_draft():
+def test_a_resolved_ticket_becomes_a_draft(desk):
     # given
-    desk = build_desk()
     ticket = resolved(desk, subject="包裹一直没到")
     # when
     draft = article_propose_from_ticket(actor=desk.actor(desk.world.agent), ticket=ticket)
@@ -42,16 +46,14 @@ def test_a_resolved_ticket_becomes_a_draft():
     assert " 派送 " in draft.search_body
 
 
-def test_an_english_ticket_fills_the_english_fields():
-    desk = build_desk()
+def test_an_english_ticket_fills_the_english_fields(desk):
     ticket = resolved(desk, subject="Where is my parcel?", language="en")
     draft = article_propose_from_ticket(actor=desk.actor(desk.world.agent), ticket=ticket)
     assert (draft.title_en, draft.title_zh) == ("Where is my parcel?", "")
 
 
-def test_a_ticket_is_proposed_once():
+def test_a_ticket_is_proposed_once(desk):
     # given
-    desk = build_desk()
     ticket = resolved(desk)
     me = desk.actor(desk.world.agent)
     article_propose_from_ticket(actor=me, ticket=ticket)
@@ -61,8 +63,7 @@ def test_a_ticket_is_proposed_once():
     assert Article.objects.filter(source_ticket_number=ticket.number).count() == 1
 
 
-def test_a_closed_ticket_can_be_proposed():
-    desk = build_desk()
+def test_a_closed_ticket_can_be_proposed(desk):
     ticket = resolved(desk)
     ticket_act(actor=desk.actor(desk.world.agent), ticket=ticket, action="close")
     ticket = Ticket.objects.get(pk=ticket.pk)
@@ -70,9 +71,8 @@ def test_a_closed_ticket_can_be_proposed():
     assert draft.source_ticket_number == ticket.number
 
 
-def test_an_open_ticket_is_refused_and_nothing_changes():
+def test_an_open_ticket_is_refused_and_nothing_changes(desk):
     # given
-    desk = build_desk()
     ticket = desk.open()
     # when / then
     with pytest.raises(Conflict):
@@ -82,8 +82,7 @@ def test_an_open_ticket_is_refused_and_nothing_changes():
 
 
 @pytest.mark.parametrize("who", ["consumer", "merchant", "other_merchant"])
-def test_only_the_desk_proposes(who):
-    desk = build_desk()
+def test_only_the_desk_proposes(desk, who):
     ticket = resolved(desk)
     with pytest.raises(Forbidden):
         article_propose_from_ticket(actor=desk.actor(getattr(desk.world, who)), ticket=ticket)
