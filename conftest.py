@@ -22,7 +22,8 @@ ON_POSTGRES = ("postgres", "db", "pg_smoke")
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if connection.vendor != "postgresql" or os.environ.get("ANXIN_PG_ALL"):
         return
-    kept, dropped = [], []
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
     for item in items:
         (kept if any(item.get_closest_marker(m) for m in ON_POSTGRES) else dropped).append(item)
     if dropped:
