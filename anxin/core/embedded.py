@@ -6,8 +6,10 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 
+from django.apps import apps
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
@@ -25,16 +27,23 @@ def serving_process() -> bool:
     return os.environ.get("RUN_MAIN") == "true" or "--noreload" in sys.argv
 
 
+def _loop_when_ready() -> None:
+    """Wait until every app's ``ready()`` has run (the thread starts from the first one), so the
+    first sweep never touches the database during app initialization."""
+    from .sweeper import run_forever
+
+    while not apps.ready:
+        time.sleep(0.05)
+    run_forever(interval=1.0, also=EMBEDDED_JOBS)
+
+
 def embedded_sweeper_start() -> threading.Thread | None:
     """Start the sweeper loop in a daemon thread once, when the embedded shape asks for it."""
     if not settings.ANXIN_EMBEDDED_SWEEPER or not serving_process() or _started.is_set():
         return None
-    from .sweeper import run_forever
-
     _started.set()
     thread = threading.Thread(
-        target=run_forever,
-        kwargs={"interval": 1.0, "also": EMBEDDED_JOBS},
+        target=_loop_when_ready,
         name="anxin-sweeper",
         daemon=True,
     )
