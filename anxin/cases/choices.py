@@ -29,7 +29,7 @@ class CaseStatus(models.TextChoices):
 
 TERMINAL = frozenset({CaseStatus.REFUNDED, CaseStatus.COMPLETED, CaseStatus.CLOSED})
 
-# Taobao TOP refund statuses, for integrators who speak them (DOMAIN.md §5).
+# Taobao TOP refund statuses, for integrators who speak them (docs/domain.md).
 TAOBAO_STATUS: dict[str, str] = {
     CaseStatus.MERCHANT_REVIEW: "WAIT_SELLER_AGREE",
     CaseStatus.AWAITING_RETURN_SHIPMENT: "WAIT_BUYER_RETURN_GOODS",

@@ -1,4 +1,4 @@
-"""The after-sales case machine (DOMAIN.md §5) and its deadlines (#2–#7, #14), and the refund
+"""The after-sales case machine (docs/domain.md) and its deadlines (#2–#7, #14), and the refund
 machine of the ledger, as data.
 
 Durations come from the policy snapshot a case stores when it is opened (``case.policy``), so a

@@ -1,4 +1,4 @@
-"""Return, refund and deadline rules as rows (DOMAIN.md §3–5), and the reason-code tree."""
+"""Return, refund and deadline rules as rows (docs/domain.md), and the reason-code tree."""
 
 from django.db import models
 from django.db.models import Q

@@ -1,4 +1,4 @@
-"""Seed rows: the platform default policy (DOMAIN.md numbers), category rules and reason codes."""
+"""Seed rows: the platform default policy (docs/domain.md numbers), category rules and reason codes."""
 
 from __future__ import annotations
 

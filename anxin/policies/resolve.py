@@ -13,7 +13,7 @@ from typing import Any
 
 from .models import POLICY_FIELDS, Policy
 
-# Legal floors and ceilings (DOMAIN.md §3–5): no row may cross them.
+# Legal floors and ceilings (docs/domain.md): no row may cross them.
 LEGAL_LIMITS: dict[str, tuple[int | None, int | None]] = {
     "no_reason_days": (7, None),  # art. 10: at least 7 days
     "quality_return_days": (7, None),  # CPL art. 24

@@ -1,4 +1,4 @@
-"""The service desk's vocabularies (DOMAIN.md §6)."""
+"""The service desk's vocabularies (docs/domain.md)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""The ticket machine (DOMAIN.md §6), as data: one row per transition.
+"""The ticket machine (docs/domain.md), as data: one row per transition.
 
 Pausing and resuming SLA clocks and escalation on a rejected resolution are effects of these rows
 (``effects.py``, which registers the machine with them); the auto-close of a resolved ticket is a

@@ -81,7 +81,7 @@ RULE_SENTENCES: dict[str, Any] = {
 }
 
 
-# The eligibility rule a case was opened under (DOMAIN.md §3), as stored in ``case.rule``.
+# The eligibility rule a case was opened under (docs/domain.md), as stored in ``case.rule``.
 ELIGIBILITY_RULES: dict[str, Any] = {
     "R-1 unshipped": _("not shipped yet: refund without return"),
     "R-2 in transit": _("in transit: refund when intercepted or refused"),

@@ -39,7 +39,7 @@ MERCHANT = {Role.MERCHANT_STAFF, Role.MERCHANT_ADMIN}
 ALL_TYPES = set(T.values)
 RETURNS = {T.RETURN_REFUND, T.EXCHANGE, T.REPAIR, T.WARRANTY}
 
-# The machine as DOMAIN.md §5 describes it, written out independently of anxin/cases/workflow.py:
+# The machine as docs/domain.md describes it, written out independently of anxin/cases/workflow.py:
 # (state, action) → (roles, {case type: target}, case types whose guard lets the move through).
 # Every cell not listed here is not a move at all.
 _REFUND_ONLY_APPROVE = {

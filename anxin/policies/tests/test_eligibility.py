@@ -1,4 +1,4 @@
-"""The eligibility engine against DOMAIN.md §3–4, one row per boundary.
+"""The eligibility engine against docs/domain.md, one row per boundary.
 
 Every expected value below was computed by hand from the rules, not copied from the engine:
 

@@ -36,7 +36,7 @@ S = TicketStatus
 ROLES = [Role.CONSUMER, Role.MERCHANT_STAFF, Role.AGENT, Role.ARBITRATOR, Role.ADMIN, Role.SYSTEM]
 STAFF = {Role.AGENT, Role.ARBITRATOR, Role.ADMIN}
 LIVE = [S.NEW, S.OPEN, S.PENDING_CUSTOMER, S.PENDING_INTERNAL]
-# The machine as DOMAIN.md §6 describes it, written out independently of tickets/workflow.py:
+# The machine as docs/domain.md describes it, written out independently of tickets/workflow.py:
 # (state, action) → (roles, target). Every cell not listed is not a move at all.
 EXPECTED: dict[tuple[str, str], tuple[set[Role], str]] = {
     (S.NEW, "accept"): ({*STAFF, Role.SYSTEM}, S.OPEN),
