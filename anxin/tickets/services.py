@@ -39,6 +39,7 @@ from .choices import (
 )
 from .inputs import TicketOpenIn
 from .models import AgentProfile, Tag, Team, Ticket, TicketEvent, TicketMessage
+from .notify import ticket_notify
 from .permissions import can_open_ticket, can_reply, can_see_internal, is_staff
 from .workflow import TICKET_WORKFLOW
 
@@ -212,8 +213,6 @@ def ticket_open(
     sla.sla_clock_start(ticket=ticket, metric=SlaMetric.RESOLUTION, at=now)
     if ticket.assignee_id is not None:
         _event(ticket, action="assign", actor=SYSTEM, at=now, assignee=ticket.assignee_id)
-    from .notify import ticket_notify
-
     ticket_notify(ticket=ticket, kind="open", at=now)
     return ticket
 
@@ -233,7 +232,9 @@ def ticket_act(
     data: dict[str, Any] | None = None,
 ) -> TransitionResult:
     """Every status change: the workflow table decides who may do what, from which state."""
-    if action == "merge":
+    # Only staff merge (the table refuses everyone else): looking the target up for anyone else
+    # would tell a merchant or a consumer whether another shop's ticket number exists.
+    if action == "merge" and is_staff(actor):
         target = (data or {}).get("into", "")
         into = Ticket.objects.filter(number=target).exclude(pk=ticket.pk).first()
         if into is None or into.status not in OPEN_STATUSES:
@@ -249,8 +250,6 @@ def ticket_act(
             data=data,
             expected_version=version,
         )
-        from .notify import ticket_notify
-
         ticket_notify(ticket=result.subject, kind=action, at=clock.now(), actor=actor)
     return result
 
@@ -310,8 +309,6 @@ def ticket_reply(
         _agent_replied(ticket, actor=actor, now=now)
     elif kind == AuthorKind.CUSTOMER:
         _customer_replied(ticket, actor=SYSTEM if from_customer else actor, now=now)
-    from .notify import ticket_notify
-
     ticket_notify(ticket=ticket, kind=f"reply_{kind}", at=now, actor=actor, message=message)
     return message
 
@@ -377,8 +374,6 @@ def escalate_on_behalf(
         level=locked.escalation_level,
         assignee=supervisor,
     )
-    from .notify import ticket_notify
-
     ticket_notify(ticket=locked, kind="escalate", at=now, actor=actor)
     return locked
 

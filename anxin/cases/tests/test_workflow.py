@@ -170,14 +170,20 @@ def _moves() -> list[Any]:
         for case_type in TYPE_PREFERENCE:
             if case_type in types:
                 by_target.setdefault(targets[case_type], case_type)
+        # every role the table allows, so that service paths that differ by role (an agent's
+        # required reason, the system's automatic moves) all run for real
         for target, case_type in by_target.items():
-            allowed = [r for r in ROLE_ORDER if r in roles]
-            role = allowed[len(moves) % len(allowed)]
-            moves.append(
-                pytest.param(
-                    state, action, case_type, role, target, id=f"{state}-{action}-{case_type}"
+            for role in (r for r in ROLE_ORDER if r in roles):
+                moves.append(
+                    pytest.param(
+                        state,
+                        action,
+                        case_type,
+                        role,
+                        target,
+                        id=f"{state}-{action}-{case_type}-{role}",
+                    )
                 )
-            )
     return moves
 
 

@@ -244,3 +244,16 @@ def test_a_shop_order_id_two_shops_use_links_no_order(desk: Desk) -> None:
     # then the shop id alone links no order and no merchant; the order number is unambiguous
     assert (ambiguous.order_id, ambiguous.merchant_id) == (None, None)
     assert (by_number.order_id, by_number.merchant_id) == (twin.pk, twin.merchant_id)
+
+
+def test_a_merge_by_a_merchant_does_not_tell_whether_a_ticket_exists(desk: Desk) -> None:
+    # given a ticket of the merchant's own order, and another shop's open ticket
+    own = desk.open(order="E1001")
+    other = desk.open(order="E2001")
+    token = ApiClient(token=f.token_for(desk.world.shop))
+    # when the merchant tries to merge into the other shop's ticket, and into no ticket at all
+    into_other = token.post(f"/tickets/{own.number}/actions/merge", {"into": other.number})
+    into_nothing = token.post(f"/tickets/{own.number}/actions/merge", {"into": "TK-NOPE"})
+    # then both are the same refusal: merging is for staff
+    assert into_other.status_code == into_nothing.status_code == 403
+    assert into_other.json()["error"]["code"] == into_nothing.json()["error"]["code"]
