@@ -46,7 +46,7 @@ def merchant_get_for(*, actor: Actor, code: str | None) -> Merchant:
     if code is None:
         if len(actor.merchant_ids) != 1:
             raise ValidationFailed(fields={"merchant": _("Name the merchant.")})
-        return Merchant.objects.get(pk=next(iter(actor.merchant_ids)))
+        return Merchant.objects.for_actor(actor).get(pk=next(iter(actor.merchant_ids)))
     found = Merchant.objects.for_actor(actor).filter(code=code).first()
     if found is None:
         raise NotFound()

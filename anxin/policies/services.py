@@ -145,8 +145,8 @@ def _target(
         if not data.merchant:
             errors["merchant"] = _("Choose a merchant.")
         else:
-            merchant = Merchant.objects.filter(code=data.merchant).first()
-            if merchant is None or not actor.can_see_merchant(merchant.pk):
+            merchant = Merchant.objects.for_actor(actor).filter(code=data.merchant).first()
+            if merchant is None:
                 errors["merchant"] = _("Unknown merchant.")
                 merchant = None
     elif data.merchant:

@@ -70,7 +70,7 @@ def address_list(request: HttpRequest) -> Any:
 def address_create(request: HttpRequest, payload: AddressIn) -> Status[Any]:
     actor = actor_of(request)
     if payload.merchant:
-        merchant = Merchant.objects.filter(code=payload.merchant).first()
+        merchant = Merchant.objects.for_actor(actor).filter(code=payload.merchant).first()
         if merchant is None:
             raise NotFound()
         merchant_id = merchant.pk
