@@ -81,7 +81,7 @@ def ticket_survey_subject(ticket: Ticket) -> SurveySubject | None:
 
 def _require_reviewer(actor: Actor) -> None:
     if not can_review_quality(actor):
-        raise Forbidden()
+        raise Forbidden(_("Only supervisors review quality."))
 
 
 def qa_queue_for(*, actor: Actor) -> QuerySet[QaSample]:
@@ -128,18 +128,13 @@ def scorecards_for(*, actor: Actor, agent_id: int | None = None) -> QuerySet[QaS
 # --- writes ----------------------------------------------------------------------------------------
 
 
-def _require_scorer(actor: Actor) -> None:
-    if not can_review_quality(actor):
-        raise Forbidden(_("Only supervisors review quality."))
-
-
 @transaction.atomic
 def qa_sample(
     *, actor: Actor, share: Decimal, since: datetime, seed: int | None = None
 ) -> list[QaSample]:
     """Put a random ``share`` (0–1) of the tickets closed since ``since`` that were never
     sampled or scored into the review queue (at least one when there are any)."""
-    _require_scorer(actor)
+    _require_reviewer(actor)
     if not isinstance(share, Decimal) or not Decimal("0") < share <= Decimal("1"):
         raise ValidationFailed(fields={"share": _("Choose a share between 1 and 100 percent.")})
     candidates = sorted(
@@ -182,7 +177,7 @@ def qa_score(
 ) -> QaScorecard:
     """A supervisor's scorecard of a closed ticket, once per ticket, credited to the agent who
     handled it (most public replies, else the assignee); nobody scores their own work."""
-    _require_scorer(actor)
+    _require_reviewer(actor)
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if locked.status != TicketStatus.CLOSED:
         raise Conflict(_("Only closed tickets are reviewed."), code=FeedbackErrorCode.QA_NOT_CLOSED)
