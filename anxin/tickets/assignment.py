@@ -49,18 +49,23 @@ def _ticket_category_id(ticket: Ticket) -> int | None:
 def candidates(team: Team, ticket: Ticket) -> list[AgentProfile]:
     """Online agents of the team with free capacity, narrowed to those with the ticket's skills
     when at least one such agent is free (a skill is a preference, not a reason to wait)."""
+    return candidates_for(team, language=ticket.language, category_id=_ticket_category_id(ticket))
+
+
+def candidates_for(team: Team, *, language: str, category_id: int | None) -> list[AgentProfile]:
+    """The same rules for work that is not a ticket (a dispute to mediate): language and product
+    category are the skills."""
     profiles: QuerySet[AgentProfile] = AgentProfile.objects.filter(
         teams=team, availability=Availability.ONLINE, user__is_active=True
     ).prefetch_related("categories")
     found = list(profiles)
     load = open_load([p.user_id for p in found])
     free = [p for p in found if load.get(p.user_id, 0) < p.capacity]
-    by_language = [p for p in free if ticket.language in (p.languages or [])]
+    by_language = [p for p in free if language in (p.languages or [])]
     if by_language:
         free = by_language
-    category = _ticket_category_id(ticket)
-    if category is not None:
-        skilled = [p for p in free if any(c.pk == category for c in p.categories.all())]
+    if category_id is not None:
+        skilled = [p for p in free if any(c.pk == category_id for c in p.categories.all())]
         if skilled:
             free = skilled
     for p in free:
@@ -71,7 +76,26 @@ def candidates(team: Team, ticket: Ticket) -> list[AgentProfile]:
 def choose(team: Team, ticket: Ticket) -> AgentProfile | None:
     """Pick an agent by the team's mode; None when nobody is free (the ticket waits in the team
     queue until an agent comes online)."""
-    pool = candidates(team, ticket)
+    return _pick(team, candidates(team, ticket))
+
+
+def agent_pick(
+    *, team_code: str, language: str, category_id: int | None, at: datetime
+) -> int | None:
+    """An agent of the team ``team_code`` for work that is not a ticket, by the team's rules and
+    under its lock; the agent's turn is taken. None when nobody is free or the team is missing."""
+    team = Team.objects.filter(code=team_code).first()
+    if team is None:
+        return None
+    team = lock_team(team.pk)
+    profile = _pick(team, candidates_for(team, language=language, category_id=category_id))
+    if profile is None:
+        return None
+    mark_assigned(profile, at)
+    return profile.user_id
+
+
+def _pick(team: Team, pool: list[AgentProfile]) -> AgentProfile | None:
     if not pool:
         return None
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "anxin.notifications",
     "anxin.tickets",
     "anxin.knowledge",
+    "anxin.disputes",
     "anxin.feedback",
     "anxin.assistant",
     "anxin.web",
@@ -248,6 +249,13 @@ ANXIN_REFUND_HTTP_URL = env("ANXIN_REFUND_HTTP_URL", "") or ""
 ANXIN_REFUND_HTTP_SECRET = env("ANXIN_REFUND_HTTP_SECRET", "") or ""
 
 # --- service desk: e-mail in and out, public links -------------------------------------------------
+# Disputes (docs/domain.md P-8…P-13): claims up to this amount may be paid by the platform at once
+# (fast track, 先行赔付) and go to a public review panel; the deposit every merchant keeps.
+ANXIN_DISPUTE_FAST_TRACK_MAX = env("ANXIN_DISPUTE_FAST_TRACK_MAX", "200.00") or "200.00"
+ANXIN_DISPUTE_JURY_MAX = env("ANXIN_DISPUTE_JURY_MAX", "500.00") or "500.00"
+ANXIN_DISPUTE_JURY_SIZE = int(env("ANXIN_DISPUTE_JURY_SIZE", "5") or 5)
+ANXIN_DEPOSIT_REQUIRED = env("ANXIN_DEPOSIT_REQUIRED", "2000.00") or "2000.00"
+
 ANXIN_SUPPORT_EMAIL = env("ANXIN_SUPPORT_EMAIL", "") or ""  # Reply-To of customer e-mails
 ANXIN_MAIL_DOMAIN = env("ANXIN_MAIL_DOMAIN", "") or ""  # right-hand side of our Message-IDs
 ANXIN_SITE_URL = env("ANXIN_SITE_URL", "") or ""  # for links in e-mails (else the request's host)

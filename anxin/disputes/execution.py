@@ -1,0 +1,121 @@
+"""Carrying out what a dispute decided or agreed, through the case engine and the refund ledger.
+
+- a refund without return: the case's ``settle_refund`` (the merchant's money, key ``case:<id>``);
+- return first / exchange / repair: the case is approved with the remedy's type and amount, and
+  its own deadlines (ship, receive, refund) take over;
+- a rejected claim: the case closes;
+- advance compensation (先行赔付): the platform pays a COMPENSATION through the ledger (key
+  ``dispute:<id>:advance``) and recovers it from the merchant's deposit under the same key.
+Every step runs inside the dispute's transition; every money movement is keyed, so repeating a
+step never pays twice, and the ledger's line lock keeps Σ refunds within what was paid.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Sum
+
+from anxin.cases.choices import CaseStatus, CaseType
+from anxin.cases.ledger import refund_issue, refunded_total
+from anxin.cases.models import Case, LedgerKind, Refund
+from anxin.cases.workflow import CASE_WORKFLOW
+from anxin.core.actors import SYSTEM, Actor
+from anxin.core.money import round_money
+from anxin.core.workflow import transition
+
+from .choices import MONEY_NOW, Remedy
+from .deposit import deposit_credit, deposit_deduct
+from .models import Dispute
+
+REMEDY_CASE_TYPE = {
+    Remedy.RETURN_REFUND: CaseType.RETURN_REFUND,
+    Remedy.EXCHANGE: CaseType.EXCHANGE,
+    Remedy.REPAIR: CaseType.REPAIR,
+}
+
+
+def refundable_cap(case: Case) -> Decimal:
+    """The most this case can still get back: its quantity's share of what was paid for the
+    line, less everything already refunded or compensated on the line."""
+    line = case.line
+    share = round_money(line.paid_amount * case.quantity / line.quantity, case.currency)
+    return max(min(share, line.paid_amount - refunded_total(line.pk)), Decimal(0))
+
+
+def _case_move(case: Case, action: str, actor: Actor, dispute: Dispute, **data: Any) -> None:
+    transition(
+        CASE_WORKFLOW,
+        subject=case.pk,
+        action=action,
+        actor=actor,
+        reason=f"{dispute.number}",
+        data={"dispute": dispute.number, **data},
+    )
+
+
+def remedy_execute(
+    *, dispute: Dispute, remedy: str, amount: Decimal, actor: Actor, at: datetime
+) -> None:
+    """Carry out ``remedy`` on the dispute's case as ``actor`` (the merchant, or the system for
+    an agreement or an enforced decision)."""
+    case = Case.unscoped.get(pk=dispute.case_id)
+    if case.status != CaseStatus.DISPUTED:
+        return  # already carried out (a repeated step changes nothing)
+    if remedy in MONEY_NOW:
+        _case_move(case, "settle_refund", actor, dispute, refund_amount=str(amount))
+    elif remedy in REMEDY_CASE_TYPE:
+        data: dict[str, Any] = {"type": str(REMEDY_CASE_TYPE[Remedy(remedy)])}
+        if remedy == Remedy.RETURN_REFUND:
+            data["refund_amount"] = str(amount)
+        _case_move(case, "approve", actor, dispute, **data)
+    elif remedy == Remedy.REJECT:
+        _case_move(case, "close", SYSTEM, dispute)
+
+
+def advance_pay(
+    *, dispute: Dispute, amount: Decimal, at: datetime, key_suffix: str = "advance"
+) -> None:
+    """先行赔付: the platform pays the consumer now and recovers it from the merchant's deposit."""
+    case = Case.unscoped.get(pk=dispute.case_id)
+    key = f"dispute:{dispute.pk}:{key_suffix}"
+    if amount > 0:
+        refund_issue(
+            actor=SYSTEM, line_id=case.line_id, amount=amount, key=key,
+            kind=LedgerKind.COMPENSATION, case=case, at=at,
+        )  # fmt: skip
+        deposit_deduct(
+            actor=SYSTEM, merchant_id=dispute.merchant_id, amount=amount, key=key,
+            dispute_id=dispute.pk, note=dispute.number, at=at,
+        )  # fmt: skip
+    if case.status == CaseStatus.DISPUTED:
+        _case_move(case, "compensate", SYSTEM, dispute, amount=str(amount))
+
+
+def paid_to_consumer(dispute: Dispute) -> Decimal:
+    """What the consumer got back through this dispute's case: refunds and compensations."""
+    total = Refund.unscoped.filter(
+        case_id=dispute.case_id, kind__in=[LedgerKind.REFUND, LedgerKind.COMPENSATION]
+    ).aggregate(s=Sum("amount"))["s"]
+    return total or Decimal(0)
+
+
+def appeal_settle(*, dispute: Dispute, owed: Decimal, at: datetime) -> dict[str, str]:
+    """Make the money match the final decision: pay the consumer what is still owed (advanced by
+    the platform, recovered from the deposit) or, when the appeal lowered the award after it was
+    paid, credit the merchant's deposit with the difference (the platform bears it; a payment to
+    a consumer is not taken back by the system). Returns what was done, for the history."""
+    paid = paid_to_consumer(dispute)
+    if owed > paid:
+        advance_pay(dispute=dispute, amount=owed - paid, at=at, key_suffix="appeal")
+        return {"paid_more": str(owed - paid)}
+    if owed < paid:
+        deposit_credit(
+            actor=SYSTEM, merchant_id=dispute.merchant_id, amount=paid - owed,
+            key=f"dispute:{dispute.pk}:appeal-credit", dispute_id=dispute.pk,
+            note=dispute.number, at=at,
+        )  # fmt: skip
+        return {"credited_merchant": str(paid - owed)}
+    return {}

@@ -1,0 +1,271 @@
+"""Reading disputes for an actor: one dispute, queues, the public review panel, the deposit, and
+the figures the merchant-credit work uses (dispute rate, intervention rate, loss rate, time to
+resolve)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from statistics import median
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from anxin.accounts.models import User
+from anxin.cases.models import Case
+from anxin.catalog.models import Order
+from anxin.core import clock
+from anxin.core.actors import Actor, Role
+from anxin.core.errors import NotFound
+
+from .burden import BY_CODE, Burden
+from .choices import TERMINAL, DisputeStatus, Level, Outcome, Party, RoundStatus
+from .deposit import deposit_account_for
+from .models import (
+    DepositAccount,
+    DepositEntry,
+    Dispute,
+    EvidenceRound,
+    JuryVote,
+    Ruling,
+    TopUpRequest,
+)
+
+HANDLER_QUEUES = ("mine", "unassigned", "evidence", "arbitration", "appeals", "all")
+PANEL_MIN_ACCOUNT_AGE = timedelta(days=30)
+
+
+def dispute_get_for(*, actor: Actor, number: str) -> Dispute:
+    dispute = (
+        Dispute.objects.for_actor(actor)
+        .select_related("case", "case__line", "case__reason", "case__order", "merchant")
+        .filter(number=number)
+        .first()
+    )
+    if dispute is None:
+        raise NotFound()
+    return dispute
+
+
+def dispute_of_case(*, actor: Actor, case: Case) -> Dispute | None:
+    return Dispute.objects.for_actor(actor).filter(case_id=case.pk).first()
+
+
+@dataclass(frozen=True)
+class DisputeFilters:
+    status: str | None = None
+    level: str | None = None
+    merchant: str | None = None
+    queue: str | None = None  # a handler's queue (HANDLER_QUEUES)
+    open_only: bool = False
+
+
+def disputes_for(*, actor: Actor, filters: DisputeFilters | None = None) -> QuerySet[Dispute]:
+    """Disputes the actor may read, nearest deadline first (those without one last)."""
+    filters = filters or DisputeFilters()
+    rows = Dispute.objects.for_actor(actor).select_related("case", "merchant")
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.level:
+        rows = rows.filter(level=filters.level)
+    if filters.merchant:
+        rows = rows.filter(merchant__code=filters.merchant)
+    if filters.open_only:
+        rows = rows.exclude(status__in=TERMINAL)
+    queue = filters.queue
+    if queue == "mine" and actor.user_id is not None:
+        me = actor.user_id
+        rows = rows.exclude(status__in=TERMINAL).filter(
+            Q(mediator_id=me, level=Level.MEDIATION)
+            | Q(arbitrator_id=me, level=Level.ARBITRATION)
+            | Q(appeal_arbitrator_id=me, level=Level.APPEAL)
+        )
+    elif queue == "unassigned":
+        rows = rows.filter(level=Level.MEDIATION, mediator__isnull=True).exclude(
+            status__in=TERMINAL
+        )
+    elif queue == "evidence":
+        rows = rows.filter(status=DisputeStatus.AWAITING_EVIDENCE)
+    elif queue == "arbitration":
+        rows = rows.filter(status__in=[DisputeStatus.ARBITRATION, DisputeStatus.JURY])
+    elif queue == "appeals":
+        rows = rows.filter(status=DisputeStatus.APPEALED)
+    return rows.order_by(F("due_at").asc(nulls_last=True), "-opened_at")
+
+
+def open_round(dispute: Dispute) -> EvidenceRound | None:
+    return dispute.rounds.filter(status=RoundStatus.OPEN).first()
+
+
+def asked_of(dispute: Dispute, party: Party) -> EvidenceRound | None:
+    """The open round that asks ``party`` for evidence, if any (what is asked of me, by when)."""
+    found = open_round(dispute)
+    return found if found is not None and found.party == party else None
+
+
+def burden_of(code: str) -> Burden | None:
+    return BY_CODE.get(code)
+
+
+def ruling_rationale(ruling: Ruling) -> str:
+    """The rationale in the reader's language: the arbitrator's words, or for an automatic
+    decision the rule that made it."""
+    if ruling.fast_track:
+        return _(
+            "The claim is a small refund claim, so the platform paid it at once (P-11) and recovers "
+            "it from the merchant's deposit. Reason given: %(reason)s"
+        ) % {"reason": ruling.rationale}
+    if not ruling.automatic:
+        return ruling.rationale
+    missed = ruling.dispute.rounds.filter(status=RoundStatus.MISSED).order_by("-number").first()
+    party = _("the merchant") if ruling.merchant_at_fault else _("the consumer")
+    return _(
+        "%(party)s did not give the evidence asked for in round %(round)s by the deadline. Under "
+        "the dispute rules (%(rules)s) a party that misses its deadline loses the round, and the "
+        "decision is taken on the evidence present."
+    ) % {
+        "party": party[:1].upper() + party[1:],
+        "round": missed.number if missed else "",
+        "rules": ", ".join(ruling.rules),
+    }
+
+
+# --- the public review panel (大众评审) ----------------------------------------------------------
+
+
+def jury_eligible(*, actor: Actor, dispute: Dispute) -> bool:
+    """A panel member is a consumer with an account of at least 30 days and at least one order,
+    who is not a party to the dispute."""
+    if actor.role is not Role.CONSUMER or actor.user_id is None:
+        return False
+    if dispute.customer_id in actor.customer_ids:
+        return False
+    user = User.objects.filter(pk=actor.user_id, is_active=True).only("date_joined").first()
+    if user is None or user.date_joined > clock.now() - PANEL_MIN_ACCOUNT_AGE:
+        return False
+    return Order.objects.filter(customer__user_id=actor.user_id).exists()
+
+
+def panels_for(*, actor: Actor) -> list[Dispute]:
+    """Disputes whose panel this consumer may vote on and has not voted on yet."""
+    if actor.role is not Role.CONSUMER:
+        return []
+    voted = JuryVote.objects.filter(voter_id=actor.user_id).values("dispute_id")
+    rows = (
+        Dispute.unscoped.filter(status=DisputeStatus.JURY)
+        .exclude(pk__in=voted)
+        .exclude(customer_id__in=actor.customer_ids)
+        .select_related("case", "case__reason")
+        .order_by("jury_until")
+    )
+    return [d for d in rows[:50] if jury_eligible(actor=actor, dispute=d)]
+
+
+def panel_dispute(*, actor: Actor, number: str) -> Dispute:
+    """A dispute as a panel member may read it (anonymised by the page)."""
+    dispute = (
+        Dispute.unscoped.filter(number=number, status=DisputeStatus.JURY)
+        .select_related("case", "case__reason", "case__line")
+        .first()
+    )
+    if dispute is None or not jury_eligible(actor=actor, dispute=dispute):
+        raise NotFound()
+    return dispute
+
+
+# --- the deposit --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DepositView:
+    account: DepositAccount
+    entries: list[DepositEntry]
+    open_request: TopUpRequest | None
+
+
+def deposit_for(*, actor: Actor, merchant_id: int) -> DepositView:
+    if not actor.can_see_merchant(merchant_id):
+        raise NotFound()
+    account = deposit_account_for(merchant_id)
+    entries = list(DepositEntry.objects.for_actor(actor).filter(merchant_id=merchant_id)[:100])
+    request = (
+        TopUpRequest.objects.for_actor(actor).filter(merchant_id=merchant_id, status="open").first()
+    )
+    return DepositView(account, entries, request)
+
+
+# --- figures for merchant credit ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DisputeFigures:
+    merchant_id: int
+    cases: int
+    disputes: int
+    intervened: int
+    ruled: int
+    lost: int
+    median_hours_to_resolve: float | None
+
+    @property
+    def dispute_rate(self) -> Decimal | None:
+        return _rate(self.disputes, self.cases)
+
+    @property
+    def intervention_rate(self) -> Decimal | None:
+        return _rate(self.intervened, self.cases)
+
+    @property
+    def loss_rate(self) -> Decimal | None:
+        """Of the disputes decided by the platform, the share decided (wholly or partly) for
+        the consumer."""
+        return _rate(self.lost, self.ruled)
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")) if whole else None
+
+
+LOST = (Outcome.CONSUMER, Outcome.SPLIT)
+
+
+def dispute_figures(
+    *, merchant_ids: list[int], since: datetime | None = None
+) -> dict[int, DisputeFigures]:
+    """Per merchant: cases and disputes opened since ``since``, how many the platform stepped in
+    on, how many it decided and lost, and the median hours from opening to resolution."""
+    cases = Case.unscoped.filter(merchant_id__in=merchant_ids)
+    disputes = Dispute.unscoped.filter(merchant_id__in=merchant_ids)
+    if since is not None:
+        cases = cases.filter(created_at__gte=since)
+        disputes = disputes.filter(opened_at__gte=since)
+    case_counts = dict(
+        cases.values("merchant_id").annotate(n=Count("pk")).values_list("merchant_id", "n")
+    )
+    rows = disputes.values(
+        "merchant_id", "intervened_at", "outcome", "opened_at", "resolved_at", "ruled_at"
+    )
+    acc: dict[int, dict[str, list[float] | int]] = {}
+    for row in rows:
+        item = acc.setdefault(row["merchant_id"], {"n": 0, "i": 0, "r": 0, "l": 0, "hours": []})
+        item["n"] += 1  # type: ignore[operator]
+        item["i"] += row["intervened_at"] is not None  # type: ignore[operator]
+        item["r"] += row["ruled_at"] is not None  # type: ignore[operator]
+        item["l"] += row["ruled_at"] is not None and row["outcome"] in LOST  # type: ignore[operator]
+        if row["resolved_at"] is not None:
+            item["hours"].append((row["resolved_at"] - row["opened_at"]).total_seconds() / 3600)  # type: ignore[union-attr]
+    result = {}
+    for merchant_id in merchant_ids:
+        item = acc.get(merchant_id, {"n": 0, "i": 0, "r": 0, "l": 0, "hours": []})
+        hours = item["hours"]
+        result[merchant_id] = DisputeFigures(
+            merchant_id=merchant_id,
+            cases=case_counts.get(merchant_id, 0),
+            disputes=int(item["n"]),  # type: ignore[arg-type]
+            intervened=int(item["i"]),  # type: ignore[arg-type]
+            ruled=int(item["r"]),  # type: ignore[arg-type]
+            lost=int(item["l"]),  # type: ignore[arg-type]
+            median_hours_to_resolve=round(median(hours), 1) if hours else None,  # type: ignore[arg-type]
+        )
+    return result
