@@ -36,6 +36,7 @@ class World:
     address: Any
     case: Any  # merchant_review, on the consumer's first order
     other_case: Any  # a case at the other shop
+    dispute: Any = None  # made on first use by ``dispute_of`` (pages of the disputes)
 
     def actor(self, user: Any) -> Any:
         from anxin.accounts.services import actor_for_user
@@ -97,3 +98,40 @@ def advance(case: Any, *steps: tuple[Any, str, dict[str, Any]]) -> Any:
         case_act(actor=who, case=case, action=action, payload=payload)
     case.refresh_from_db()
     return case
+
+
+def dispute_of(world: World) -> Any:
+    """A dispute in platform mediation on the consumer's second order (made once per world): the
+    merchant rejected a quality return, the consumer disputed it, the agent stepped in and the
+    merchant's 24-hour answer round is open. An arbitrator login exists for the arbitration pages."""
+    if world.dispute is not None:
+        return world.dispute
+    from anxin.disputes.services import dispute_act, dispute_open
+
+    f.user("arbitrator", Role.ARBITRATOR)
+    consumer = world.actor(world.consumer)
+    disputed = case_open(
+        actor=consumer,
+        data=CaseOpenIn(order="E1002", line="L1", type="return_refund", reason="quality/defect"),
+    )
+    case_act(
+        actor=world.actor(world.merchant),
+        case=disputed,
+        action="reject",
+        payload={"reason": "商品无质量问题"},
+    )
+    disputed.refresh_from_db()
+    dispute = dispute_open(
+        actor=consumer,
+        case=disputed,
+        payload={"claim": "full_refund", "statement": "收到时外壳已开裂，商家拒绝退货。"},
+    )
+    dispute_act(
+        actor=world.actor(world.agent),
+        dispute=dispute,
+        action="intervene",
+        payload={"reason": "消费者反映商品破损"},
+    )
+    dispute.refresh_from_db()
+    world.dispute = dispute
+    return dispute
