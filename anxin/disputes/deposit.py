@@ -4,7 +4,7 @@ top-ups; every movement once per key, under a lock on the account, audited.
 The balance never goes negative and never silently: a deduction larger than the balance takes
 what is there and records the rest as ``owed``. While anything is owed or the balance is under the
 required minimum, one open top-up request says how much to pay in and the merchant's settlement
-is held (JD dispute rules arts. 45, 51). A top-up first pays what is owed, then refills the balance.
+is held (JD dispute rules, articles 45 and 51). A top-up first pays what is owed, then refills the balance.
 """
 
 from __future__ import annotations
