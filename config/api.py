@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from anxin.assistant.api.routes import router as assistant_router
 from anxin.cases.api.addresses import router as addresses_router
 from anxin.cases.api.cases import router as cases_router
+from anxin.cases.api.messages import router as case_messages_router
 from anxin.cases.api.webhooks import router as webhooks_router
 from anxin.catalog.api.orders import router as orders_router
 from anxin.core.api.errors import install_error_handlers
@@ -29,6 +30,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", orders_router)
 api.add_router("", cases_router)
+api.add_router("", case_messages_router)
 api.add_router("", addresses_router)
 api.add_router("", notifications_router)
 api.add_router("/webhooks", webhooks_router)

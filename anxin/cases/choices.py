@@ -27,6 +27,40 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class MessageParty(models.TextChoices):
+    """Who wrote a case message (留言): one of the two parties, or the platform."""
+
+    CONSUMER = "consumer", _("Consumer")
+    MERCHANT = "merchant", _("Merchant")
+    PLATFORM = "platform", _("Platform")
+
+
+class MessageAudience(models.TextChoices):
+    """Who reads a case message: the parties write to both; platform staff may address one side."""
+
+    BOTH = "both", _("Both sides")
+    CONSUMER = "consumer", _("The consumer only")
+    MERCHANT = "merchant", _("The merchant only")
+
+
+class EvidencePurpose(models.TextChoices):
+    """What a photo of a case is for; each purpose has its own limit."""
+
+    REQUEST = "request", _("Request")
+    MESSAGE = "message", _("Message")
+    DISPUTE = "dispute", _("Dispute")
+
+
+class RejectCondition(models.TextChoices):
+    """The item's condition a merchant names when rejecting a no-reason return for it."""
+
+    TAGS_REMOVED = "tags_removed", _("Tags removed")
+    USED = "used", _("Item used")
+    DAMAGED = "damaged", _("Damaged after delivery")
+    INCOMPLETE = "incomplete", _("Accessories or gifts missing")
+    OTHER = "other", _("Other condition")
+
+
 TERMINAL = frozenset({CaseStatus.REFUNDED, CaseStatus.COMPLETED, CaseStatus.CLOSED})
 
 # Taobao TOP refund statuses, for integrators who speak them (docs/domain.md).

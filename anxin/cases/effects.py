@@ -8,6 +8,9 @@ effects run inside the transition. After each case's history row, the parties ar
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from anxin.core.dispatch import on_commit
@@ -16,11 +19,12 @@ from anxin.core.workflow import History, StepContext, register, step_data
 from anxin.feedback.choices import SubjectType
 from anxin.feedback.hooks import SurveySubject, survey_after_close
 
-from .choices import TERMINAL, CaseType
+from .choices import TERMINAL, CaseStatus, CaseType, MessageParty
 from .eligibility import decision_explanation, not_eligible
-from .ledger import refund_execute, refund_for_case
-from .models import Case, Refund, ReturnAddress
+from .ledger import refund_execute, refund_for_case, refunded_total
+from .models import Case, Evidence, Refund, ReturnAddress
 from .notify import case_transition_notify
+from .permissions import party_of
 from .selectors import decision_for, reason_get
 from .workflow import CASE_WORKFLOW, REFUND_WORKFLOW
 
@@ -37,9 +41,59 @@ def _address_snapshot(address: ReturnAddress) -> dict[str, str]:
     }
 
 
-def effect_approve(step: StepContext) -> None:
-    """An approved return gets the merchant's chosen (or default) warehouse, as it is now."""
+def _amount(value: Any) -> Decimal | None:
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() and amount == amount.quantize(Decimal("0.01")) else None
+
+
+def _apply_terms(step: StepContext) -> None:
+    """What a dispute agreed or ruled: the request type (``data["type"]``) and the amount to
+    refund (``data["refund_amount"]``, more than 0 and at most what is left of the line's paid
+    amount after every refund and compensation already made for it)."""
     case: Case = step.subject
+    changed = []
+    new_type = step.data.get("type")
+    if new_type:
+        if new_type not in CaseType.values:
+            raise ValidationFailed(fields={"type": _("Unknown request type.")})
+        case.type = new_type
+        changed.append("type")
+    if step.data.get("refund_amount") is not None:
+        room = case.line.paid_amount - refunded_total(case.line_id)
+        amount = _amount(step.data["refund_amount"])
+        if amount is None or amount <= 0 or amount > room:
+            raise ValidationFailed(
+                fields={
+                    "refund_amount": _(
+                        "Give an amount more than 0 and at most %(room)s %(currency)s."
+                    )
+                    % {"room": f"{room:.2f}", "currency": case.currency}
+                }
+            )
+        case.refund_amount = amount
+        changed.append("refund_amount")
+    if changed:
+        case.save(update_fields=[*changed, "updated_at"])
+
+
+def _dispute_required(step: StepContext, field: str, message: Any) -> None:
+    if not step.data.get("dispute"):
+        raise ValidationFailed(message, code="case.dispute_required", fields={field: message})
+
+
+def effect_approve(step: StepContext) -> None:
+    """An approved return gets the merchant's chosen (or default) warehouse, as it is now. From a
+    dispute, the agreed or ruled terms apply first ("return first, then refund 80.00")."""
+    case: Case = step.subject
+    if step.from_state == CaseStatus.DISPUTED:
+        _apply_terms(step)
+        if CASE_WORKFLOW.target_of(step.transition, case) != step.to_state:
+            # The engine chose the state from the type the case had; a ruled type that leads
+            # elsewhere must be on the case first (``case_act(dispute=DisputeTerms(...))``).
+            raise ValueError("a ruled request type must be set before the approval (case_act)")
     if case.type == CaseType.REFUND_ONLY:
         return
     addresses = ReturnAddress.objects.filter(merchant_id=case.merchant_id)
@@ -52,6 +106,48 @@ def effect_approve(step: StepContext) -> None:
         address = addresses.order_by("-is_default", "pk").first()
     case.return_address = _address_snapshot(address) if address else {}
     case.save(update_fields=["return_address", "updated_at"])
+
+
+NO_REASON = "no_reason/"  # the reason codes of the 7-day no-reason return (art. 10)
+
+
+def effect_reject(step: StepContext) -> None:
+    """Rejecting a no-reason return for the item's condition (吊牌已拆除, 已使用 …) needs a photo of
+    it from the merchant's side already on the case, which the consumer then sees."""
+    case: Case = step.subject
+    if not step.data.get("condition") or not case.reason.code.startswith(NO_REASON):
+        return
+    sides = {MessageParty.MERCHANT}
+    if party_of(step.actor) is MessageParty.PLATFORM:
+        sides.add(MessageParty.PLATFORM)
+    if not Evidence.objects.filter(case=case, party__in=sides).exists():
+        raise ValidationFailed(
+            _("Attach a photo of the item's condition before rejecting the return for it."),
+            code="case.condition_evidence_required",
+            fields={"evidence": _("Attach at least one photo that shows the item's condition.")},
+        )
+
+
+def effect_escalate(step: StepContext) -> None:
+    """A case is disputed through a dispute, which holds the consumer's claim and statement."""
+    _dispute_required(
+        step, "claim", _("To ask the platform to step in, open a dispute with what you want.")
+    )
+
+
+def effect_settle_refund(step: StepContext) -> None:
+    """A dispute settled for money: the agreed or ruled amount (the amount asked, when the merchant
+    settles the request as it stands) is refunded now, like the ``refund`` action."""
+    _apply_terms(step)
+    case: Case = step.subject
+    if case.refund_amount <= 0:
+        raise ValidationFailed(fields={"refund_amount": _("Give the amount to refund.")})
+    refund_for_case(case=case, actor=step.actor, at=step.at)
+
+
+def effect_compensate(step: StepContext) -> None:
+    """The platform compensated the consumer (先行赔付, paid by the disputes app): no refund here."""
+    _dispute_required(step, "dispute", _("Name the dispute that compensated the consumer."))
 
 
 def effect_ship_return(step: StepContext) -> None:
@@ -117,6 +213,13 @@ def effect_refund(step: StepContext) -> None:
     refund_for_case(case=step.subject, actor=step.actor, at=step.at)
 
 
+def stamp_moved(step: StepContext) -> None:
+    """When the status last changed: a case left alone for 72 h may be escalated."""
+    case: Case = step.subject
+    case.moved_at = step.at
+    case.save(update_fields=["moved_at"])
+
+
 def notify_parties(step: StepContext) -> None:
     case_transition_notify(step=step)  # outbox rows commit with the transition
 
@@ -152,6 +255,10 @@ register(
     history=History("cases.caseevent", subject_field="case", data=step_data),
     effects={
         "approve": effect_approve,
+        "reject": effect_reject,
+        "escalate": effect_escalate,
+        "settle_refund": effect_settle_refund,
+        "compensate": effect_compensate,
         "ship_return": effect_ship_return,
         "confirm_receipt": effect_confirm_receipt,
         "ship_replacement": effect_ship_back,
@@ -159,7 +266,7 @@ register(
         "revise": effect_revise,
         "refund": effect_refund,
     },
-    after_record=[notify_parties, survey_when_finished],
+    after_record=[stamp_moved, notify_parties, survey_when_finished],
 )
 
 

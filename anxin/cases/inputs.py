@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from .choices import CaseType
+from .choices import CaseType, RejectCondition
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
@@ -62,6 +64,20 @@ class ShipIn(ActionIn):
     tracking_number: Text
 
 
+def _empty_is_none(value: Any) -> Any:
+    return value if value not in ("", None) else None
+
+
+class RejectIn(ActionIn):
+    condition: Annotated[RejectCondition | None, BeforeValidator(_empty_is_none)] = Field(
+        default=None,
+        description=(
+            "The item's condition the rejection rests on (tags_removed, used, damaged, incomplete, "
+            "other); for a no-reason return the merchant must have attached a photo first"
+        ),
+    )
+
+
 class ReviseIn(ActionIn):
     type: CaseType | None = None
     reason_code: Annotated[str, StringConstraints(min_length=1, max_length=60)] | None = None
@@ -71,9 +87,30 @@ class ReviseIn(ActionIn):
 
 ACTION_INPUTS: dict[str, type[ActionIn]] = {
     "approve": ApproveIn,
+    "reject": RejectIn,
     "ship_return": ShipReturnIn,
     "confirm_receipt": ConfirmReceiptIn,
     "ship_replacement": ShipIn,
     "ship_repaired": ShipIn,
     "revise": ReviseIn,
 }
+
+
+@dataclass(frozen=True)
+class DisputeTerms:
+    """What the disputes app hands a case move it drives: the dispute's number and, for a
+    settlement or a ruling, the amount and the request type to execute. Never read from a request
+    body, so nobody names a dispute or sets an amount through the case's own endpoints."""
+
+    dispute: str
+    refund_amount: Decimal | None = None
+    type: CaseType | None = None
+
+    def data(self) -> dict[str, str]:
+        """The terms as they are stored in the move's history row."""
+        data = {"dispute": self.dispute}
+        if self.refund_amount is not None:
+            data["refund_amount"] = str(self.refund_amount)
+        if self.type is not None:
+            data["type"] = str(self.type)
+        return data

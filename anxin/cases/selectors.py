@@ -1,4 +1,5 @@
-"""Reads of cases, refunds and eligibility, always scoped to the actor (out of scope = 404)."""
+"""Reads of cases, their messages and photos, refunds and eligibility, always scoped to the actor
+(out of scope = 404)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from anxin.core.pagination import Page, keyset_page
 from anxin.policies.eligibility import Decision, eligibility
 from anxin.policies.models import Reason
 
-from .choices import CaseStatus
-from .models import Case, CaseEvent, Refund
+from .choices import CaseStatus, EvidencePurpose, MessageAudience
+from .models import Case, CaseEvent, CaseMessage, Evidence, Refund
 
 
 def claimed_quantity(*, line_id: int, exclude_case_id: int | None = None) -> int:
@@ -151,6 +152,51 @@ def case_get_for(*, actor: Actor, number: str) -> Case:
     if case is None:
         raise NotFound()
     return case
+
+
+def _unreadable_audience(actor: Actor) -> str | None:
+    """The messages addressed to one side that ``actor`` must not read: platform staff read all,
+    a merchant's people and tokens not the consumer's, a consumer not the merchant's."""
+    if actor.platform:
+        return None
+    if actor.merchant_ids:
+        return MessageAudience.CONSUMER
+    return MessageAudience.MERCHANT
+
+
+def case_messages_for(*, actor: Actor, case: Case) -> QuerySet[CaseMessage]:
+    """The messages (留言) of a case that ``actor`` may read, oldest first, with their photos; a
+    consumer never reads one addressed to the merchant only, nor a merchant one addressed to the
+    consumer only."""
+    messages = CaseMessage.objects.for_actor(actor).filter(case=case)
+    hidden = _unreadable_audience(actor)
+    if hidden is not None:
+        messages = messages.exclude(visible_to=hidden)
+    photos = Evidence.objects.order_by("created_at", "pk")
+    return messages.prefetch_related(Prefetch("photos", queryset=photos)).order_by(
+        "created_at", "pk"
+    )
+
+
+def case_photos_for(*, case: Case, purpose: str = EvidencePurpose.REQUEST) -> list[Evidence]:
+    """A case's photos of one purpose, oldest first (message photos are read with their
+    message, dispute evidence by the disputes app); ``party`` says whose each one is."""
+    return list(case.evidence.filter(purpose=purpose).order_by("created_at", "pk"))
+
+
+def evidence_get_for(*, actor: Actor, number: str, public_id: uuid.UUID) -> Evidence:
+    """One photo of a case ``actor`` may see, never one of a message addressed to the other side;
+    NotFound for anything else (the same answer as a missing photo)."""
+    photos = Evidence.objects.filter(
+        case__in=Case.objects.for_actor(actor).filter(number=number), public_id=public_id
+    )
+    hidden = _unreadable_audience(actor)
+    if hidden is not None:
+        photos = photos.exclude(message__visible_to=hidden)
+    photo = photos.only("file", "content_type").first()
+    if photo is None:
+        raise NotFound()
+    return photo
 
 
 def case_open_deadlines(case: Case) -> QuerySet[Deadline]:

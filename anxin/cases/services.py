@@ -1,4 +1,4 @@
-"""Writes on cases: open, act (every transition), evidence, return addresses.
+"""Writes on cases: open, act (every transition), messages, evidence, return addresses.
 
 Only ``case_act`` (through the workflow engine) changes a case's status; the per-action effects
 (``effects.py``) run inside the same transaction, so a case never shows a tracking number it did
@@ -7,6 +7,7 @@ not accept or a refund that did not happen.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, BinaryIO
 
 from django.core.files.base import ContentFile
@@ -21,25 +22,36 @@ from anxin.core.audit import audit_record
 from anxin.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from anxin.core.sequences import number_next
 from anxin.core.validation import localized_field_errors
-from anxin.core.workflow import TransitionResult, arm_state_deadlines, transition
+from anxin.core.workflow import (
+    TransitionNotAllowed,
+    TransitionResult,
+    arm_state_deadlines,
+    transition,
+)
 
-from .choices import CaseStatus, CaseType
+from .choices import CaseStatus, CaseType, EvidencePurpose, MessageAudience, MessageParty
 from .eligibility import decision_explanation, not_eligible
-from .images import image_clean
-from .inputs import ACTION_INPUTS, ActionIn, CaseOpenIn
-from .models import Case, CaseEvent, Evidence, InboundEvent, ReturnAddress
-from .notify import case_opened_notify
+from .images import CleanImage, image_clean
+from .inputs import ACTION_INPUTS, ActionIn, CaseOpenIn, DisputeTerms
+from .models import Case, CaseEvent, CaseMessage, Evidence, InboundEvent, ReturnAddress
+from .notify import case_message_notify, case_opened_notify
 from .permissions import (
     can_act_without_reason,
     can_add_evidence,
     can_keep_return_addresses,
     can_open_case,
+    party_of,
 )
 from .selectors import decision_for, line_id_for, reason_get
 from .tracking import TrackingEvent
 from .workflow import CASE_WORKFLOW
 
-EVIDENCE_PER_CASE = 9  # the common limit of Chinese platforms' upload widgets
+EVIDENCE_PER_CASE = 9  # request photos per side of a case: the common limit of upload widgets
+PHOTOS_PER_MESSAGE = 9
+DISPUTE_EVIDENCE_PER_CASE = 30
+MESSAGE_MAX = 2000  # CaseMessage.body
+# The moves whose terms (an amount, a request type) a dispute may set when it executes them.
+TERMS_ACTIONS = frozenset({"approve", "settle_refund"})
 
 
 def case_open(*, actor: Actor, data: CaseOpenIn) -> Case:
@@ -116,11 +128,19 @@ def _parse(action: str, payload: dict[str, Any]) -> ActionIn:
 
 
 def case_act(
-    *, actor: Actor, case: Case, action: str, payload: dict[str, Any] | None = None
+    *,
+    actor: Actor,
+    case: Case,
+    action: str,
+    payload: dict[str, Any] | None = None,
+    dispute: DisputeTerms | None = None,
 ) -> TransitionResult:
     """Take a workflow action on a case (approve, reject, ship_return, refund …) as ``actor``.
 
-    People intervening for the platform, and anyone rejecting or closing, must give a reason.
+    Anyone rejecting or closing, and people intervening for the platform, must give a reason.
+    ``dispute`` is how the disputes app drives a move (escalate, settle_refund, compensate, and
+    approve or close a disputed case): its number, and for approve/settle_refund the agreed or
+    ruled amount and request type; the case's own endpoints never pass it.
     """
     parsed = _parse(action, payload or {})
     if not parsed.reason and not can_act_without_reason(actor, action):
@@ -136,55 +156,215 @@ def case_act(
                 }
             )
     data = parsed.model_dump(mode="json", exclude={"reason", "version"}, exclude_none=True)
-    return transition(
-        CASE_WORKFLOW,
-        subject=case,
-        action=action,
-        actor=actor,
-        reason=parsed.reason,
-        data=data,
-        expected_version=parsed.version,
-    )
+    terms = dispute is not None and (dispute.refund_amount is not None or dispute.type is not None)
+    if terms and action not in TERMS_ACTIONS:
+        raise ValueError(f"a dispute sets no amount or type on '{action}'")
+    if dispute is not None:
+        data |= dispute.data()
+    with transaction.atomic():
+        if terms and dispute is not None:
+            locked = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
+            if locked.status != CaseStatus.DISPUTED:
+                raise TransitionNotAllowed(data={"action": action, "state": locked.status})
+            if dispute.type and locked.type != dispute.type:
+                # The state an approval leads to depends on the request type (a refund-only
+                # request skips the return): a ruled type is on the case before the engine looks.
+                locked.type = dispute.type
+                locked.save(update_fields=["type", "updated_at"])
+        return transition(
+            CASE_WORKFLOW,
+            subject=case,
+            action=action,
+            actor=actor,
+            reason=parsed.reason,
+            data=data,
+            expected_version=parsed.version,
+        )
 
 
 # --- evidence and addresses -----------------------------------------------------------------------
 
 
-def evidence_add(*, actor: Actor, case: Case, stream: BinaryIO | bytes) -> Evidence:
-    """Attach a photo: validated, re-encoded without EXIF/GPS, at most 9 per case."""
-    if not can_add_evidence(actor):
+def _evidence_check_room(
+    *, case: Case, purpose: str, party: str, message: CaseMessage | None, adding: int = 1
+) -> None:
+    """Each purpose has its own limit: request photos per side of a case, photos per message,
+    dispute evidence per case. Call with the case row locked."""
+    stored = Evidence.objects.filter(case=case, purpose=purpose)
+    if purpose == EvidencePurpose.MESSAGE:
+        limit, stored = PHOTOS_PER_MESSAGE, stored.filter(message=message)
+        problem = _("A message can have at most %(n)s photos.")
+    elif purpose == EvidencePurpose.DISPUTE:
+        limit = DISPUTE_EVIDENCE_PER_CASE
+        problem = _("A dispute can have at most %(n)s files of evidence.")
+    else:
+        # Per side: a consumer's nine photos never leave the merchant without room for its own.
+        limit, stored = EVIDENCE_PER_CASE, stored.filter(party=party)
+        problem = _("A case can have at most %(n)s photos.")
+    if stored.count() + adding > limit:
+        raise ValidationFailed(
+            problem % {"n": limit},
+            code="evidence.quota",
+            fields={"file": _("Too many photos for this case.")},
+        )
+
+
+def _evidence_store(
+    *,
+    actor: Actor,
+    case: Case,
+    clean: CleanImage,
+    purpose: str,
+    party: str,
+    message: CaseMessage | None = None,
+) -> Evidence:
+    evidence = Evidence(
+        case=case,
+        purpose=purpose,
+        message=message,
+        party=party,
+        content_type=clean.content_type,
+        size=len(clean.content),
+        width=clean.width,
+        height=clean.height,
+        sha256=clean.sha256,
+        uploaded_by=actor.audit_label(),
+    )
+    evidence.file.save(f"{clean.sha256}.{clean.extension}", ContentFile(clean.content), save=False)
+    evidence.save()
+    return evidence
+
+
+def evidence_add(
+    *,
+    actor: Actor,
+    case: Case,
+    stream: BinaryIO | bytes,
+    purpose: str = EvidencePurpose.REQUEST,
+    message: CaseMessage | None = None,
+) -> Evidence:
+    """Attach a photo: validated, re-encoded without EXIF/GPS. Request photos: at most 9 per side
+    of a case; a message's: at most 9, added by its author; a dispute's: at most 30 per case
+    (the disputes app keeps its own link to each)."""
+    party = party_of(actor)
+    if not can_add_evidence(actor) or party is None:
         raise Forbidden()
+    if purpose not in EvidencePurpose.values:
+        raise ValidationFailed(fields={"purpose": _("Unknown purpose of the photo.")})
+    if (message is not None) != (purpose == EvidencePurpose.MESSAGE):
+        raise ValueError("message photos, and only they, name their message")
+    if message is not None and (
+        message.case_id != case.pk or message.author != actor.audit_label()
+    ):
+        raise NotFound()
     clean = image_clean(stream)
     with transaction.atomic():
         Case.objects.select_for_update(no_key=True).filter(pk=case.pk).exists()
-        if Evidence.objects.filter(case=case).count() >= EVIDENCE_PER_CASE:
-            raise ValidationFailed(
-                _("A case can have at most %(n)s photos.") % {"n": EVIDENCE_PER_CASE},
-                code="evidence.quota",
-                fields={"file": _("Too many photos for this case.")},
-            )
-        evidence = Evidence(
-            case=case,
-            content_type=clean.content_type,
-            size=len(clean.content),
-            width=clean.width,
-            height=clean.height,
-            sha256=clean.sha256,
-            uploaded_by=actor.audit_label(),
+        _evidence_check_room(case=case, purpose=purpose, party=party, message=message)
+        evidence = _evidence_store(
+            actor=actor, case=case, clean=clean, purpose=purpose, party=party, message=message
         )
-        evidence.file.save(
-            f"{clean.sha256}.{clean.extension}", ContentFile(clean.content), save=False
-        )
-        evidence.save()
         audit_record(
             actor=actor,
             action="cases.evidence.add",
             merchant_id=case.merchant_id,
             subject_type="cases.case",
             subject_id=case.pk,
-            data={"sha256": clean.sha256},
+            data={"sha256": clean.sha256, "purpose": purpose},
         )
     return evidence
+
+
+# --- messages (留言) -------------------------------------------------------------------------------
+
+
+def _photos_clean(photos: Iterable[BinaryIO | bytes]) -> list[CleanImage]:
+    """Every photo of a message checked before anything is stored (the field at fault: photos)."""
+    cleaned = []
+    for photo in photos:
+        try:
+            cleaned.append(image_clean(photo))
+        except ValidationFailed as error:
+            name = getattr(photo, "name", "") or ""
+            why = " ".join(str(v) for v in error.fields.values()) or str(error.message)
+            raise ValidationFailed(
+                error.message,
+                code=error.code,
+                fields={"photos": f"{name}: {why}" if name else why},
+            ) from error
+    return cleaned
+
+
+def case_message_post(
+    *,
+    actor: Actor,
+    case: Case,
+    body: str,
+    photos: Iterable[BinaryIO | bytes] = (),
+    visible_to: str = MessageAudience.BOTH,
+) -> CaseMessage:
+    """Write a message (留言) on a case, with up to 9 photos, and tell the other side.
+
+    The consumer of the case and the merchant's people and tokens write to both sides; platform
+    agents, arbitrators and administrators may address one side only. Anyone else: Forbidden.
+    """
+    party = party_of(actor)
+    if party is None:
+        raise Forbidden()
+    if not Case.objects.for_actor(actor).filter(pk=case.pk).exists():
+        raise NotFound()
+    body = (body or "").strip()
+    photos = list(photos)
+    if visible_to not in MessageAudience.values:
+        raise ValidationFailed(fields={"visible_to": _("Choose who reads the message.")})
+    if visible_to != MessageAudience.BOTH and party is not MessageParty.PLATFORM:
+        raise ValidationFailed(
+            fields={"visible_to": _("Your messages are read by both sides of the request.")}
+        )
+    if len(body) > MESSAGE_MAX:
+        raise ValidationFailed(fields={"body": _("At most %(n)s characters.") % {"n": MESSAGE_MAX}})
+    if not body and not photos:
+        raise ValidationFailed(fields={"body": _("Write a message or attach a photo.")})
+    if len(photos) > PHOTOS_PER_MESSAGE:
+        raise ValidationFailed(
+            _("A message can have at most %(n)s photos.") % {"n": PHOTOS_PER_MESSAGE},
+            code="evidence.quota",
+            fields={"photos": _("At most %(n)s photos.") % {"n": PHOTOS_PER_MESSAGE}},
+        )
+    cleaned = _photos_clean(photos)
+    with transaction.atomic():
+        message = CaseMessage.objects.create(
+            case=case,
+            author=actor.audit_label(),
+            author_role=str(actor.role),
+            party=party,
+            visible_to=visible_to,
+            body=body,
+        )
+        for clean in cleaned:
+            _evidence_store(
+                actor=actor,
+                case=case,
+                clean=clean,
+                purpose=EvidencePurpose.MESSAGE,
+                party=party,
+                message=message,
+            )
+        audit_record(
+            actor=actor,
+            action="cases.message.post",
+            merchant_id=case.merchant_id,
+            subject_type="cases.case",
+            subject_id=case.pk,
+            data={
+                "message": str(message.public_id),
+                "party": party,
+                "visible_to": visible_to,
+                "photos": [c.sha256 for c in cleaned],
+            },
+        )
+        case_message_notify(case=case, message=message, actor=actor)
+    return message
 
 
 @transaction.atomic

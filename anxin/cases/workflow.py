@@ -13,6 +13,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from anxin.core import clock
 from anxin.core.actors import Role
 from anxin.core.workflow import ANY, Start, Workflow, row
 
@@ -31,6 +34,23 @@ def _is(*types: str) -> Any:
         return None if case.type in types else "not for this type of request"
 
     return guard
+
+
+# A received item the merchant neither refunds, replaces nor repairs: after this long without a
+# move the consumer may ask the platform to step in (JD dispute rules art. 3, merchant silence).
+STALLED = timedelta(hours=72)
+STALLED_STATES = frozenset({S.RECEIVED, S.IN_REPAIR})
+
+
+def _stalled(case: Any, actor: Any) -> str | None:
+    """Escalating from a rejection is always open; from a received item or a repair only once the
+    case has not moved for ``STALLED`` (``moved_at`` is stamped by every transition)."""
+    if case.status not in STALLED_STATES or clock.now() - case.moved_at >= STALLED:
+        return None
+    return _(
+        "You can ask the platform to step in once the merchant has left the request unchanged "
+        "for %(hours)s hours."
+    ) % {"hours": int(STALLED.total_seconds() // 3600)}
 
 
 def _hours(key: str) -> Any:
@@ -85,7 +105,7 @@ TRANSITIONS = [
     row("approve",          [S.MERCHANT_REVIEW, S.DISPUTED],                                {T.REFUND_ONLY: S.REFUND_PENDING, ANY: S.AWAITING_RETURN_SHIPMENT}, [*M, A, SYS]),
     row("reject",           [S.MERCHANT_REVIEW, S.RETURN_DELIVERED, S.RECEIVED],            S.REJECTED,                                          [*M, A]),
     row("revise",           [S.REJECTED],                                                   S.MERCHANT_REVIEW,                                   [C]),
-    row("escalate",         [S.REJECTED],                                                   S.DISPUTED,                                          [C]),
+    row("escalate",         [S.REJECTED, S.RECEIVED, S.IN_REPAIR],                          S.DISPUTED,                                          [C],               _stalled),
     row("withdraw",         [S.MERCHANT_REVIEW, S.AWAITING_RETURN_SHIPMENT, S.REJECTED],    S.CLOSED,                                            [C]),
     row("close",            [S.AWAITING_RETURN_SHIPMENT, S.REJECTED, S.DISPUTED],           S.CLOSED,                                            [A, SYS]),
     row("ship_return",      [S.AWAITING_RETURN_SHIPMENT],                                   S.RETURN_IN_TRANSIT,                                 [C, A],            _is(*RETURNS)),
@@ -96,6 +116,10 @@ TRANSITIONS = [
     row("start_repair",     [S.RECEIVED],                                                   S.IN_REPAIR,                                         [*M, A],           _is(T.REPAIR, T.WARRANTY)),
     row("ship_repaired",    [S.IN_REPAIR],                                                  S.REPAIRED_SHIPPED,                                  [*M, A]),
     row("confirm_done",     [S.REPLACEMENT_SHIPPED, S.REPAIRED_SHIPPED],                    S.COMPLETED,                                         [C, A, SYS]),
+    # Driven by the disputes app: an agreed or ruled refund paid now; the platform's advance
+    # compensation (先行赔付), paid by the disputes app itself, ends the case without a refund here.
+    row("settle_refund",    [S.DISPUTED],                                                   S.REFUNDED,                                          [*M, SYS]),
+    row("compensate",       [S.DISPUTED],                                                   S.REFUNDED,                                          [SYS]),
 ]  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from ..choices import TAOBAO_STATUS
 from ..models import Case, CaseEvent
+from ..permissions import party_of
 
 
 class EventOut(Schema):
@@ -149,3 +150,23 @@ class EvidenceOut(Schema):
     width: int
     height: int
     sha256: str
+
+
+class MessageOut(Schema):
+    id: UUID = Field(validation_alias="public_id")
+    party: str = Field(description="consumer, merchant or platform: who wrote it")
+    author_role: str
+    visible_to: str = Field(description="both, consumer or merchant: who reads it")
+    mine: bool = Field(default=False, description="Written by the caller's side")
+    body: str
+    photos: list[EvidenceOut]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_photos(obj: Any) -> list[Any]:
+        return list(obj.photos.all())
+
+    @staticmethod
+    def resolve_mine(obj: Any, context: Any) -> bool:
+        actor = getattr(context["request"], "actor", None)
+        return actor is not None and party_of(actor) == obj.party

@@ -47,7 +47,6 @@ from .vocab import (
     AGENT_DECISIONS,
     CONTACTS,
     DESCRIPTIONS,
-    ESCALATIONS,
     NOTES_ISSUE,
     NOTES_OK,
     REJECTIONS,
@@ -288,8 +287,6 @@ def _payload(rng: random.Random, case: Case, step: Step) -> dict[str, Any]:
             REJECTIONS_AFTER_INSPECTION if case.status != CaseStatus.MERCHANT_REVIEW else REJECTIONS
         )
         return {"reason": rng.choice(texts)}
-    if action == "escalate":
-        return {"reason": rng.choice(ESCALATIONS)}
     if action == "withdraw":
         return {"reason": rng.choice(WITHDRAWALS)}
     if action == "revise":

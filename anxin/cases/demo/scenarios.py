@@ -30,7 +30,6 @@ TRANSIT = (20.0, 72.0)
 CONFIRM = (1.0, 48.0)  # merchant checks the parcel (7 days)
 PAY = (0.1, 24.0)  # merchant refunds (7 days)
 REACT = (2.0, 96.0)  # consumer answers a rejection (15 days)
-AGENT = (4.0, 48.0)
 REPAIR = (24.0, 120.0)
 SHIP_BACK = (4.0, 48.0)
 DONE = (24.0, 144.0)  # consumer confirms (10 days)
@@ -117,24 +116,7 @@ SCENARIOS: list[Scenario] = [
         (APPROVE, SHIP_RETURN, DELIVERED, _s("reject", "merchant", CONFIRM)),
         S.REJECTED,
     ),
-    _sc(
-        "return.disputed",
-        2,
-        RR,
-        (_s("reject", "merchant", ANSWER), _s("escalate", "consumer", REACT)),
-        S.DISPUTED,
-    ),
-    _sc(
-        "return.dispute_upheld",
-        1,
-        RR,
-        (
-            _s("reject", "merchant", ANSWER),
-            _s("escalate", "consumer", REACT),
-            _s("approve", "agent", AGENT),
-        ),
-        S.AWAITING_RETURN_SHIPMENT,
-    ),
+    # Disputed cases come from the disputes app's demo: a case is disputed only through a dispute.
     _sc(
         "return.revised",
         1,

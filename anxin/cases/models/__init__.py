@@ -1,9 +1,10 @@
-from .case import Case, CaseEvent, Evidence, InboundEvent, ReturnAddress
+from .case import Case, CaseEvent, CaseMessage, Evidence, InboundEvent, ReturnAddress
 from .ledger import LedgerEntry, LedgerKind, Refund, RefundStatus
 
 __all__ = [
     "Case",
     "CaseEvent",
+    "CaseMessage",
     "Evidence",
     "InboundEvent",
     "LedgerEntry",

@@ -1,4 +1,4 @@
-"""After-sales cases, their history, evidence and the merchants' return addresses."""
+"""After-sales cases, their history, messages, evidence and the merchants' return addresses."""
 
 from decimal import Decimal
 
@@ -6,11 +6,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anxin.core import clock
 from anxin.core.fields import EncryptedTextField, MoneyField
 from anxin.core.models import PublicModel
 from anxin.core.scoping import Scope, ScopedManager
 
-from ..choices import CaseStatus, CaseType
+from ..choices import CaseStatus, CaseType, EvidencePurpose, MessageAudience, MessageParty
 
 
 class Case(PublicModel):
@@ -67,6 +68,8 @@ class Case(PublicModel):
         _("replacement tracking number"), max_length=64, blank=True
     )
     inspection = models.JSONField(_("inspection result"), default=dict, blank=True)
+    # When the status last changed (set by every transition): "has not moved for 72 h" reads it.
+    moved_at = models.DateTimeField(_("status changed at"), default=clock.now)
 
     objects = ScopedManager["Case"]()
     unscoped = models.Manager["Case"]()  # reads that deliberately cross tenants
@@ -128,12 +131,68 @@ class CaseEvent(models.Model):
         return self.actor == "system"
 
 
+class CaseMessage(PublicModel):
+    """A message (留言) on a case between the consumer, the merchant and the platform, before and
+    during a dispute. The parties write to both sides; platform staff may address one side, and
+    the other side never reads it (``case_messages_for``)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="messages", verbose_name=_("case")
+    )
+    author = models.CharField(_("author"), max_length=64)  # the actor's audit label
+    author_role = models.CharField(_("author role"), max_length=32)
+    party = models.CharField(_("party"), max_length=16, choices=MessageParty.choices)
+    visible_to = models.CharField(
+        _("visible to"),
+        max_length=16,
+        choices=MessageAudience.choices,
+        default=MessageAudience.BOTH,
+    )
+    body = models.TextField(_("message"), max_length=2000, blank=True)
+
+    objects = ScopedManager["CaseMessage"]()
+    unscoped = models.Manager["CaseMessage"]()  # reads that deliberately cross tenants
+    scope = Scope(merchant="case__merchant_id", customer="case__customer_id")
+
+    class Meta:
+        verbose_name = _("case message")
+        verbose_name_plural = _("case messages")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["case", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(party=MessageParty.PLATFORM) | Q(visible_to=MessageAudience.BOTH),
+                name="cases_message_parties_write_to_both",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.party}"
+
+
 class Evidence(PublicModel):
-    """A photo attached to a case: validated, re-encoded without metadata, stored by content hash."""
+    """A photo attached to a case: validated, re-encoded without metadata, stored by content hash.
+    ``purpose`` says what it supports (the request, a message, a dispute) and ``party`` who
+    attached it (a merchant's photo backs a rejection for the item's condition)."""
 
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("case")
     )
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=16,
+        choices=EvidencePurpose.choices,
+        default=EvidencePurpose.REQUEST,
+    )
+    message = models.ForeignKey(
+        CaseMessage,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("message"),
+    )
+    party = models.CharField(_("party"), max_length=16, choices=MessageParty.choices, blank=True)
     file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveIntegerField(_("size"))
@@ -145,6 +204,13 @@ class Evidence(PublicModel):
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
+        indexes = [models.Index(fields=["case", "purpose"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(message__isnull=True) | Q(purpose=EvidencePurpose.MESSAGE),
+                name="cases_evidence_message_photo",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.sha256[:12]}"

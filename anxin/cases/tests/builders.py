@@ -17,7 +17,15 @@ from PIL import Image
 
 from anxin.cases.choices import CaseStatus
 from anxin.cases.inputs import CaseOpenIn
-from anxin.cases.models import Case, CaseEvent, Evidence, InboundEvent, LedgerEntry, Refund
+from anxin.cases.models import (
+    Case,
+    CaseEvent,
+    CaseMessage,
+    Evidence,
+    InboundEvent,
+    LedgerEntry,
+    Refund,
+)
 from anxin.cases.services import case_act, case_open, return_address_create
 from anxin.catalog.inputs import DeliveryIn, OrderIn
 from anxin.catalog.models import Customer, Merchant, Order
@@ -175,6 +183,21 @@ def upload(
     return api.client.post(f"/api/v1{path}", {"file": stream}, headers=api._headers(headers))
 
 
+def post_message(
+    api: ApiClient, path: str, body: str = "", photos: tuple[bytes, ...] = (), **fields: str
+) -> Any:
+    """A multipart POST of a message: ``body``, ``photos`` (files) and any other form fields."""
+    streams = []
+    for i, content in enumerate(photos):
+        stream = io.BytesIO(content)
+        stream.name = f"photo-{i}.png"
+        streams.append(stream)
+    data: dict[str, Any] = {"body": body, **fields}
+    if streams:
+        data["photos"] = streams
+    return api.client.post(f"/api/v1{path}", data, headers=api._headers({}))
+
+
 def snapshot() -> dict[str, Any]:
     """Everything a denied write must leave exactly as it was."""
     return {
@@ -185,6 +208,7 @@ def snapshot() -> dict[str, Any]:
         "refunds": sorted(Refund.objects.values_list("pk", "status", "amount")),
         "ledger": LedgerEntry.objects.count(),
         "evidence": Evidence.objects.count(),
+        "messages": CaseMessage.unscoped.count(),
         "deadlines": sorted(Deadline.objects.values_list("pk", "state")),
         "audit": AuditEntry.objects.count(),
         "idempotency": IdempotencyRecord.objects.count(),

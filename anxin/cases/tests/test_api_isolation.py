@@ -24,7 +24,17 @@ from anxin.core import clock
 from config.api import api as ninja_api
 from conftest import ApiClient
 
-from .builders import NO_REASON, NOW, ROLES, World, png_bytes, snapshot, upload, world
+from .builders import (
+    NO_REASON,
+    NOW,
+    ROLES,
+    World,
+    png_bytes,
+    post_message,
+    snapshot,
+    upload,
+    world,
+)
 
 # Tenant scoping is a filter in every query (also runs on PostgreSQL).
 pytestmark = [pytest.mark.django_db, pytest.mark.db]
@@ -102,6 +112,19 @@ ENDPOINTS: dict[str, Endpoint] = {
         "POST",
         "/cases/{number}/evidence",
         lambda w, api: upload(api, f"/cases/{w.review.number}/evidence", png_bytes(), "a.png"),
+        writes=True,
+    ),
+    "messages": Endpoint(
+        "GET",
+        "/cases/{number}/messages",
+        lambda w, api: api.get(f"/cases/{w.review.number}/messages"),
+    ),
+    "message_post": Endpoint(
+        "POST",
+        "/cases/{number}/messages",
+        lambda w, api: post_message(
+            api, f"/cases/{w.review.number}/messages", "可以换个颜色吗？", (png_bytes(),)
+        ),
         writes=True,
     ),
     "label": Endpoint(
@@ -204,6 +227,9 @@ POLICY: dict[tuple[str, str], int] = {
     **_row("withdraw",         401, 200,   404,   403,  403,  403,  404,  404,  403,  403,  403,  403),
     **_row("ship_return",      401, 200,   404,   403,  403,  403,  404,  404,  200,  403,  403,  403),
     **_row("evidence",         401, 201,   404,   201,  201,  201,  404,  404,  201,  201,  201,  201),
+    # the case's messages (留言): its parties and the platform staff (inspectors: test_messages.py)
+    **_row("messages",         401, 200,   404,   200,  200,  200,  404,  404,  200,  200,  200,  200),
+    **_row("message_post",     401, 201,   404,   201,  201,  201,  404,  404,  201,  201,  201,  201),
     **_row("label",            401, 200,   404,   200,  200,  200,  404,  404,  200,  200,  200,  200),
     **_row("refund_list",      401, 200,   200,   200,  200,  200,  200,  200,  200,  200,  200,  200),
     **_row("address_list",     401, 200,   200,   200,  200,  200,  200,  200,  200,  200,  200,  200),
@@ -341,6 +367,7 @@ def test_out_of_scope_is_exactly_the_answer_for_a_missing_case(w: World, role: s
     for template in (
         "/cases/{}",
         "/cases/{}/label.pdf",
+        "/cases/{}/messages",
     ):
         theirs = api.get(template.format(w.review.number))
         none = api.get(template.format(missing))
@@ -354,6 +381,9 @@ def test_out_of_scope_is_exactly_the_answer_for_a_missing_case(w: World, role: s
         assert theirs.status_code == 404
     theirs = upload(api, f"/cases/{w.review.number}/evidence", png_bytes())
     none = upload(api, f"/cases/{missing}/evidence", png_bytes())
+    assert (theirs.status_code, theirs.json()) == (none.status_code, none.json())
+    theirs = post_message(api, f"/cases/{w.review.number}/messages", "hello")
+    none = post_message(api, f"/cases/{missing}/messages", "hello")
     assert (theirs.status_code, theirs.json()) == (none.status_code, none.json())
     order = api.get(
         f"/orders/{w.order_a.public_id}/eligibility", {"line": "L1", "reason": NO_REASON}

@@ -16,7 +16,12 @@ from django.utils import translation
 from anxin.accounts.models import User
 from anxin.accounts.services import actor_for_user
 from anxin.cases.choices import CaseStatus
-from anxin.cases.notify import CASE_EVENTS, CASE_MESSAGES, case_transition_notify
+from anxin.cases.notify import (
+    CASE_EVENTS,
+    CASE_MESSAGES,
+    MESSAGE_TEXTS,
+    case_transition_notify,
+)
 from anxin.cases.services import case_act
 from anxin.cases.tests.helpers import delivered_order, open_case, warehouse
 from anxin.cases.workflow import CASE_WORKFLOW
@@ -275,12 +280,17 @@ def test_the_hook_works_on_a_bare_step_context(shop, settings):
 def test_every_case_action_has_an_audience_and_texts_in_both_languages(shop):
     # the table covers the whole machine (plus the opening, which is no transition)
     assert set(CASE_MESSAGES) == {*CASE_WORKFLOW.actions, "open"}
-    assert set(CASE_EVENTS) == {f"case.{a}" for a in CASE_MESSAGES}
+    assert set(CASE_EVENTS) == {f"case.{a}" for a in CASE_MESSAGES} | {"case.message"}
     # … and merchants' endpoints may subscribe to every one of them
     assert set(CASE_EVENTS) <= set(webhook_events())
     params = {"number": "AS1", "status": "s", "type": "t", "amount": "1.00", "currency": "CNY"}
-    for action, (parties, title, body) in CASE_MESSAGES.items():
-        assert parties, action
-        for lang in ("en", "zh-hans"):
-            with translation.override(lang):
-                assert "AS1" in str(title) % params and "AS1" in str(body) % params
+    for action, texts in CASE_MESSAGES.items():
+        assert texts, action
+        for title, body in texts.values():
+            for lang in ("en", "zh-hans"):
+                with translation.override(lang):
+                    assert "AS1" in str(title) % params and "AS1" in str(body) % params
+    # a message's texts: every pair of writer and reader that can happen
+    for title, body in MESSAGE_TEXTS.values():
+        assert "AS1" in str(title) % params
+        assert "AS1" in str(body) % {"number": "AS1", "excerpt": "…"}

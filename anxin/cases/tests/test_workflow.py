@@ -4,13 +4,15 @@ version, event, audit, deadlines) and a few refusals through the service (nothin
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from anxin.cases.choices import CaseStatus, CaseType
+from anxin.cases.inputs import DisputeTerms
 from anxin.cases.models import Case, CaseEvent
 from anxin.cases.services import case_act
 from anxin.cases.workflow import CASE_WORKFLOW
@@ -25,6 +27,7 @@ from anxin.core.workflow import ActionForbidden, TransitionNotAllowed, arm_state
 from .helpers import NOW, consumer_of, delivered_order, open_case, quick_case
 
 S, T = CaseStatus, CaseType
+LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 ROLES = [
     Role.CONSUMER,
     Role.MERCHANT_STAFF,
@@ -64,6 +67,10 @@ EXPECTED: dict[tuple[str, str], tuple[set[Role], dict[str, str], set[str]]] = {
     (S.RECEIVED, "reject"): ({*MERCHANT, Role.AGENT}, _to(S.REJECTED), ALL_TYPES),
     (S.REJECTED, "revise"): ({Role.CONSUMER}, _to(S.MERCHANT_REVIEW), ALL_TYPES),
     (S.REJECTED, "escalate"): ({Role.CONSUMER}, _to(S.DISPUTED), ALL_TYPES),
+    (S.RECEIVED, "escalate"): ({Role.CONSUMER}, _to(S.DISPUTED), ALL_TYPES),
+    (S.IN_REPAIR, "escalate"): ({Role.CONSUMER}, _to(S.DISPUTED), ALL_TYPES),
+    (S.DISPUTED, "settle_refund"): ({*MERCHANT, Role.SYSTEM}, _to(S.REFUNDED), ALL_TYPES),
+    (S.DISPUTED, "compensate"): ({Role.SYSTEM}, _to(S.REFUNDED), ALL_TYPES),
     (S.MERCHANT_REVIEW, "withdraw"): ({Role.CONSUMER}, _to(S.CLOSED), ALL_TYPES),
     (S.AWAITING_RETURN_SHIPMENT, "withdraw"): ({Role.CONSUMER}, _to(S.CLOSED), ALL_TYPES),
     (S.REJECTED, "withdraw"): ({Role.CONSUMER}, _to(S.CLOSED), ALL_TYPES),
@@ -115,7 +122,7 @@ def test_every_state_action_role_and_type(state: str, action: str) -> None:
         return
     assert rule is not None
     for case_type in T.values:
-        case = SimpleNamespace(type=case_type, status=state)
+        case = SimpleNamespace(type=case_type, status=state, moved_at=LONG_AGO)
         assert CASE_WORKFLOW.target_of(rule, case) == targets[case_type], case_type
         passes = rule.guard is None or rule.guard(case, SYSTEM) is None
         assert passes == (case_type in types), case_type
@@ -143,6 +150,23 @@ def _all_deadlines() -> list[tuple[str, str, str, str]]:
     return [d for ds in EXPECTED_DEADLINES.values() for d in ds]
 
 
+@pytest.mark.parametrize("state", [S.RECEIVED, S.IN_REPAIR])
+@pytest.mark.parametrize(("hours", "open_"), [(0, False), (71.9, False), (72, True), (500, True)])
+def test_a_received_item_may_be_escalated_once_it_has_not_moved_for_72_hours(state, hours, open_):
+    # given a case that last moved ``hours`` ago
+    with clock.frozen(NOW):
+        case = SimpleNamespace(type=T.REPAIR, status=state, moved_at=NOW - timedelta(hours=hours))
+        consumer = Actor(role=Role.CONSUMER)
+        # when / then: the consumer is offered escalation only after 72 h, with the reason why not
+        offered = {t.action for t in CASE_WORKFLOW.available(case, consumer)}
+        assert ("escalate" in offered) == open_
+        rule = CASE_WORKFLOW.find("escalate", state)
+        problem = rule.guard(case, consumer)
+        assert (problem is None) == open_
+        if not open_:
+            assert "72 hours" in problem
+
+
 # --- every allowed move, end to end ------------------------------------------------------------
 
 # One run per (state, action) and per distinct target: the case type picked so its guard passes,
@@ -155,6 +179,12 @@ REASONS = {
     T.EXCHANGE: "size_fit",
     T.REFUND_ONLY: "no_reason/changed_mind",
     T.RETURN_REFUND: "no_reason/changed_mind",
+}
+# The moves the disputes app drives carry their dispute (and, for a settlement, the agreed amount).
+DISPUTE = {
+    "escalate": DisputeTerms(dispute="DP1"),
+    "settle_refund": DisputeTerms(dispute="DP1", refund_amount=Decimal("80.00")),
+    "compensate": DisputeTerms(dispute="DP1"),
 }
 PAYLOAD = {
     "ship_return": {"carrier": "SF", "tracking_number": "SF-R-1"},
@@ -209,7 +239,10 @@ def _case_in(world: Any, state: str, case_type: str) -> Case:
     from anxin.policies.models import Reason
 
     Case.objects.filter(pk=world[2]).update(
-        status=state, type=case_type, reason=Reason.objects.get(code=REASONS[case_type])
+        status=state,
+        type=case_type,
+        reason=Reason.objects.get(code=REASONS[case_type]),
+        moved_at=NOW - timedelta(hours=72),  # long enough for a consumer to escalate
     )
     case = Case.objects.get(pk=world[2])
     arm_state_deadlines(CASE_WORKFLOW, case, at=clock.now())
@@ -247,11 +280,13 @@ def test_every_allowed_move_end_to_end(world, state, action, case_type, role, ta
         case=case,
         action=action,
         payload={"reason": "test", **PAYLOAD.get(action, {})},
+        dispute=DISPUTE.get(action),
     )
     # then the case moved once, with one event and one audit row
     case.refresh_from_db()
     assert case.status == target == result.to_state
     assert case.state_version == 1
+    assert case.moved_at == NOW
     assert CaseEvent.objects.count() == events + 1
     event = CaseEvent.objects.order_by("pk").last()
     assert (event.action, event.from_status, event.to_status) == (action, state, target)
