@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from anxin.cases.choices import CaseStatus
+from anxin.cases.choices import CaseStatus, CaseType, RejectCondition
 from anxin.cases.models import Case, CaseEvent
 from anxin.cases.selectors import AT_RISK, OVERDUE, case_open_deadlines, deadline_urgency
 from anxin.cases.workflow import CASE_WORKFLOW
@@ -40,6 +40,8 @@ ACTION_LABELS: dict[str, Any] = {
     "start_repair": pgettext_lazy("case action", "Start the repair"),
     "ship_repaired": pgettext_lazy("case action", "Ship the repaired item"),
     "confirm_done": pgettext_lazy("case action", "Confirm it is resolved"),
+    "settle_refund": pgettext_lazy("case action", "Settle with a refund"),
+    "compensate": pgettext_lazy("case action", "Compensated by the platform"),
 }
 
 ROLE_LABELS: dict[str, Any] = {
@@ -129,6 +131,9 @@ DETAIL_FIELDS: dict[str, Any] = {
     "note": _("Note"),
     "amount": _("Amount"),
     "refund_amount": _("Refund amount"),
+    "type": _("Request type"),
+    "condition": _("Item condition"),
+    "dispute": _("Dispute"),
 }
 
 
@@ -139,9 +144,16 @@ INSPECTION_RESULTS: dict[str, Any] = {
 MONEY_FIELDS = frozenset({"amount", "refund_amount"})
 
 
+CHOICE_FIELDS: dict[str, dict[str, Any]] = {
+    "inspection": INSPECTION_RESULTS,
+    "condition": dict(RejectCondition.choices),
+    "type": dict(CaseType.choices),
+}
+
+
 def _detail_value(key: str, value: Any, currency: str) -> str:
-    if key == "inspection":
-        return str(INSPECTION_RESULTS.get(str(value), value))
+    if key in CHOICE_FIELDS:
+        return str(CHOICE_FIELDS[key].get(str(value), value))
     if key in MONEY_FIELDS:
         from anxin.web.templatetags.anxin_web import money
 
@@ -171,9 +183,12 @@ def _who(event: CaseEvent, viewer: Actor, names: dict[str, str]) -> str:
 def usernames_of(events: Iterable[Any]) -> dict[str, str]:
     """``user:<id>`` actor labels of history rows (case or ticket events) → usernames, in one
     query."""
-    ids = {
-        int(e.actor[5:]) for e in events if e.actor.startswith("user:") and e.actor[5:].isdigit()
-    }
+    return usernames_of_labels(e.actor for e in events)
+
+
+def usernames_of_labels(labels: Iterable[str]) -> dict[str, str]:
+    """``user:<id>`` audit labels (of events, of message authors) → usernames, in one query."""
+    ids = {int(label[5:]) for label in labels if label.startswith("user:") and label[5:].isdigit()}
     if not ids:
         return {}
     rows = get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")
@@ -235,6 +250,14 @@ def open_deadlines(case: Case) -> list[OpenDeadline]:
             )
         )
     return result
+
+
+def reject_condition(case: Case) -> str:
+    """The item's condition the last rejection named (吊牌已拆除 …), in the reader's words; "" if
+    the case was not rejected for one (reads the case's prefetched history)."""
+    rejections = [e for e in case.events.all() if e.action == "reject"]
+    code = (rejections[-1].data or {}).get("condition", "") if rejections else ""
+    return str(dict(RejectCondition.choices).get(code, code))
 
 
 def actions_for(case: Case, viewer: Actor) -> list[str]:

@@ -189,16 +189,16 @@ def test_revise_with_too_many_units_is_refused(world, as_user):
     assert case.status == "rejected"
 
 
-def test_escalate_needs_a_reason(world, as_user):
+def test_escalating_from_the_case_page_alone_says_to_open_a_dispute(world, as_user):
     case = advance(world.case, (world.actor(world.merchant), "reject", {"reason": "No."}))
     client = as_user(world.consumer)
-    response = act(client, case, "escalate")
-    assert response.status_code == 422
-    assert 'id="reason-error"' in response.content.decode()
     response = act(client, case, "escalate", reason="The shop ignores the 7-day rule.")
-    assert response.status_code == 302
+    assert response.status_code == 422
+    assert "To ask the platform to step in, open a dispute with what you want." in (
+        response.content.decode()
+    )
     case.refresh_from_db()
-    assert case.status == "disputed"
+    assert case.status == "rejected"
 
 
 def test_confirm_done_after_a_replacement(world, as_user):
@@ -266,10 +266,10 @@ def test_evidence_of_another_consumers_case_is_not_found(world, as_user):
 
 
 def test_script_in_free_text_fields_is_escaped(world, as_user):
-    case = advance(world.case, (world.actor(world.merchant), "reject", {"reason": "No."}))
+    case = world.case
     client = as_user(world.consumer)
     payload = "<script>alert(1)</script>"
-    act(client, case, "escalate", reason=payload)
+    client.post(f"{page_of(case)}messages/", {"body": payload})
     body = client.get(page_of(case)).content.decode()
     assert payload not in body
     assert "&lt;script&gt;" in body

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from anxin.web.views import notifications
+from anxin.web.views import case_messages, notifications
 from anxin.web.views.consumer import case as consumer_case
 from anxin.web.views.consumer import home as consumer
 from anxin.web.views.consumer import request as consumer_request
@@ -27,6 +27,11 @@ urlpatterns = [
     path("requests/<str:number>/act/<slug:action>/", consumer_case.case_act, name="case_act"),
     path("requests/<str:number>/label.pdf", consumer_case.case_label, name="case_label"),
     path("requests/<str:number>/photos/", consumer_case.evidence_add, name="case_photos"),
+    path(
+        "requests/<str:number>/messages/",
+        case_messages.message_post_for("consumer", consumer_case.case),
+        name="case_message",
+    ),
     path(
         "requests/<str:number>/photos/<uuid:evidence_id>/",
         consumer_case.evidence_file,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from anxin.web.views import notifications
+from anxin.web.views import case_messages, notifications
 from anxin.web.views.merchant import (
     addresses,
     bulk,
@@ -25,6 +25,11 @@ urlpatterns = [
     path("cases/views/<int:pk>/delete/", saved.view_delete, name="view_delete"),
     path("cases/<str:number>/", case.case_detail, name="case"),
     path("cases/<str:number>/act/", case.case_act, name="case_act"),
+    path(
+        "cases/<str:number>/messages/",
+        case_messages.message_post_for("merchant", case.case_detail),
+        name="case_message",
+    ),
     path(
         "cases/<str:number>/evidence/<uuid:evidence_id>/",
         case.evidence,

@@ -7,7 +7,7 @@ from typing import cast
 
 from django.http import FileResponse, HttpResponse
 
-from anxin.cases.models import Case, Evidence
+from anxin.cases.selectors import evidence_get_for
 from anxin.core.actors import Actor
 from anxin.core.errors import NotFound
 
@@ -15,21 +15,14 @@ from anxin.core.errors import NotFound
 def evidence_response(*, actor: Actor, number: str, evidence_id: uuid.UUID | str) -> HttpResponse:
     """A photo of a case ``actor`` may see, streamed and kept out of shared caches.
 
-    A photo of another case, a case out of scope or a malformed id are all ``NotFound`` (404
-    behind the ``audience`` gate). One query: the case's history is not loaded for a photo."""
+    A photo of another case, a case out of scope, a photo of a message addressed to the other
+    side or a malformed id are all ``NotFound`` (404 behind the ``audience`` gate). One query: the
+    case's history is not loaded for a photo."""
     try:
         public_id = evidence_id if isinstance(evidence_id, uuid.UUID) else uuid.UUID(evidence_id)
     except ValueError:
         raise NotFound() from None
-    photo = (
-        Evidence.objects.filter(
-            case__in=Case.objects.for_actor(actor).filter(number=number), public_id=public_id
-        )
-        .only("file", "content_type")
-        .first()
-    )
-    if photo is None:
-        raise NotFound()
+    photo = evidence_get_for(actor=actor, number=number, public_id=public_id)
     # Streamed; typed as HttpResponse for the audience decorator (both are responses).
     response = cast(
         HttpResponse, FileResponse(photo.file.open("rb"), content_type=photo.content_type)

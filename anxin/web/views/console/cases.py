@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from anxin.cases.board import board_urgency
 from anxin.cases.models import Case, ReturnAddress
 from anxin.cases.queues import ConsoleCaseFilters, case_console_list_for
-from anxin.cases.selectors import case_get_for, refund_list_for
+from anxin.cases.selectors import case_get_for, case_photos_for, refund_list_for
 from anxin.core import clock
 from anxin.core.crypto import mask_phone
 from anxin.policies.choices import FreightPayer
@@ -30,6 +30,7 @@ from anxin.web.case_display import (
 )
 
 from ..case_actions import act_from_post
+from ..case_messages import case_thread
 from ..common import PLATFORM_STAFF, actor, audience
 from ..evidence import evidence_response
 from .forms import CaseFilterForm
@@ -142,7 +143,7 @@ def _render_case(
         "freight_payer": dict(FreightPayer.choices).get(case.freight_payer, case.freight_payer),
         "deliveries": case.order.deliveries.order_by("shipped_at", "pk"),
         "refunds": refund_list_for(actor=viewer, case_number=case.number),
-        "evidence": case.evidence.order_by("created_at", "pk"),
+        "evidence": case_photos_for(case=case),
         "policy_rows": _policy_rows(case),
         "explanation": _explanation(case),
         "timeline": timeline(case, viewer),
@@ -152,6 +153,7 @@ def _render_case(
         "errors": errors or {},
         "open_action": open_action,
         "posted": posted if posted is not None else {},
+        **case_thread(request, case, portal="console"),
     }
     return page(request, "web/console/case.html", context, nav="cases", status=status)
 

@@ -17,12 +17,25 @@ from anxin.cases import services
 from anxin.cases.choices import TERMINAL, CaseType
 from anxin.cases.label_document import label_language, label_pdf_for
 from anxin.cases.models import Case
-from anxin.cases.selectors import CaseFilters, case_get_for, case_list_for, refund_list_for
+from anxin.cases.selectors import (
+    CaseFilters,
+    case_get_for,
+    case_list_for,
+    case_photos_for,
+    refund_list_for,
+)
 from anxin.catalog.choices import TenderMethod
 from anxin.core.errors import DomainError, ValidationFailed
-from anxin.web.case_display import ACTION_LABELS, actions_for, open_deadlines, timeline
+from anxin.web.case_display import (
+    ACTION_LABELS,
+    actions_for,
+    open_deadlines,
+    reject_condition,
+    timeline,
+)
 
 from ..case_actions import act_from_post
+from ..case_messages import case_thread
 from ..common import CONSUMERS, actor, audience, flash_error
 from ..evidence import evidence_response
 from .home import FREIGHT, case_rows, page, reason_name
@@ -101,7 +114,9 @@ def _detail(
     methods = dict(TenderMethod.choices)
     refunds = list(refund_list_for(actor=who, case_number=case.number))
     groups, loose = reason_groups()
-    evidence = list(case.evidence.order_by("created_at"))
+    photos = case_photos_for(case=case)
+    evidence = [p for p in photos if p.party != "merchant"]  # the shop's are shown as its own
+    mine = sum(p.party == "consumer" for p in photos)
     return page(
         request,
         "web/consumer/case.html",
@@ -117,8 +132,10 @@ def _detail(
             "refunds": refunds,
             "tender_labels": methods,
             "evidence": evidence,
-            "can_add_photos": case.status not in TERMINAL and len(evidence) < MAX_PHOTOS,
-            "photos_left": MAX_PHOTOS - len(evidence),
+            "shop_photos": [p for p in photos if p.party == "merchant"],
+            "reject_condition": reject_condition(case),
+            "can_add_photos": case.status not in TERMINAL and mine < MAX_PHOTOS,
+            "photos_left": MAX_PHOTOS - mine,
             "max_photo_bytes": MAX_PHOTO_BYTES,
             "label_ready": _label_ready(case),
             "is_return": case.type != CaseType.REFUND_ONLY,
@@ -129,6 +146,7 @@ def _detail(
             "type_choices": CaseType.choices,
             "reason_groups": groups,
             "loose_reasons": loose,
+            **case_thread(request, case, portal="consumer"),
         },
         nav="cases",
         status=status,

@@ -16,16 +16,19 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anxin.cases.choices import CaseType
+from anxin.cases.choices import CaseType, RejectCondition
 from anxin.cases.models import Case, ReturnAddress
-from anxin.cases.selectors import case_get_for
+from anxin.cases.selectors import case_get_for, case_photos_for
+from anxin.cases.services import evidence_add
 from anxin.catalog.choices import TenderMethod
 from anxin.catalog.models import Delivery
 from anxin.core.crypto import mask_phone
+from anxin.core.errors import DomainError
 from anxin.policies.models import POLICY_FIELDS, Policy
 from anxin.web.case_display import ACTION_LABELS, actions_for, open_deadlines, timeline
 
 from ..case_actions import act_from_post
+from ..case_messages import case_thread
 from ..common import MERCHANTS, actor, audience
 from ..evidence import evidence_response
 from .queue import reason_label
@@ -126,7 +129,7 @@ def case_context(
             for t in explanation.get("tenders", [])
         ],
         "freight_payer": FREIGHT_PAYERS.get(case.freight_payer, case.freight_payer),
-        "evidence": list(case.evidence.order_by("created_at", "pk")),
+        "evidence": case_photos_for(case=case),
         "timeline": timeline(case, viewer),
         "deadlines": open_deadlines(case),
         "actions": [
@@ -144,10 +147,12 @@ def case_context(
             )
         ),
         "reject_templates": [(key, str(text)) for key, text in REJECT_TEMPLATES.items()],
+        "reject_conditions": RejectCondition.choices,
         "is_refund_only": case.type == CaseType.REFUND_ONLY,
         "form_error": errors.get("__all__", ""),
         "failed_action": failed_action,
         "posted": posted if failed_action and posted is not None else {},
+        **case_thread(request, case, portal="merchant"),
     }
 
 
@@ -172,17 +177,32 @@ def case_act(request: HttpRequest, number: str) -> HttpResponse:
     case = case_get_for(actor=actor(request), number=number)
     action = request.POST.get("action", "")
     posted = request.POST  # what the person typed, shown again if the action fails
+    errors: dict[str, str] = {}
     if action == "reject":
         post = posted.copy()
         post["reason"] = reject_reason(posted.get("reason_template", ""), posted.get("reason", ""))
         request.POST = post  # type: ignore[assignment]  # act_from_post reads the form from here
-    errors = act_from_post(request, case, action)
+        # The photos of the item's condition go first: the rejection may rest on them.
+        errors = _attach_photos(request, case)
+    errors = errors or act_from_post(request, case, action)
     if not errors:
         return redirect("merchant:case", number=case.number)
     case = case_get_for(actor=actor(request), number=number)  # as it stands now
     context = case_context(request, case, errors=errors, failed_action=action, posted=posted)
     status = 422 if set(errors) - {"__all__"} else 409
     return render(request, "web/merchant/case.html", context, status=status)
+
+
+def _attach_photos(request: HttpRequest, case: Case) -> dict[str, str]:
+    """Attach the photos posted with a rejection; the refused ones as a field error."""
+    refused = []
+    for upload in request.FILES.getlist("photos"):
+        try:
+            evidence_add(actor=actor(request), case=case, stream=upload)  # type: ignore[arg-type]
+        except DomainError as error:
+            why = " ".join(str(v) for v in error.fields.values()) or str(error.message)
+            refused.append(f"{upload.name}: {why}")
+    return {"photos": " ".join(refused)} if refused else {}
 
 
 @audience(MERCHANTS)
