@@ -35,7 +35,13 @@ from .choices import (
     RoundStatus,
     Vote,
 )
-from .execution import advance_pay, appeal_settle, refundable_cap, remedy_execute
+from .execution import (
+    advance_pay,
+    appeal_settle,
+    paid_to_consumer,
+    refundable_cap,
+    remedy_execute,
+)
 from .models import Dispute, DisputeEvidence, EvidenceRound, JuryVote, Proposal, Ruling
 from .notify import dispute_transition_notify
 from .parties import arbitrator_pick, mediator_pick, party_of
@@ -76,12 +82,20 @@ def _merchant_answered(step: StepContext) -> None:
         _save(dispute, "merchant_answered_at")
 
 
-def remedy_amount(dispute: Dispute, remedy: str, amount: Decimal, field: str = "amount") -> Decimal:
+def remedy_amount(
+    dispute: Dispute,
+    remedy: str,
+    amount: Decimal,
+    field: str = "amount",
+    paid: Decimal = Decimal(0),
+) -> Decimal:
     """The amount a remedy carries: a full refund is everything still refundable; a partial
-    refund or a return-first refund needs an amount within it; the others carry none."""
+    refund or a return-first refund needs an amount within it; the others carry none. ``paid``:
+    what the dispute already paid, which a replacing decision's total may include."""
     if remedy not in WITH_AMOUNT:
         return Decimal(0)
-    cap = refundable_cap(Case.unscoped.select_related("line").get(pk=dispute.case_id))
+    case = Case.unscoped.select_related("line").get(pk=dispute.case_id)
+    cap = refundable_cap(case, paid=paid)
     if remedy == Remedy.FULL_REFUND:
         return cap
     if amount <= 0:
@@ -281,6 +295,8 @@ def _outcome(dispute: Dispute, remedy: str, amount: Decimal) -> str:
 
 
 def _decided(dispute: Dispute, ruling: Ruling, at: datetime) -> None:
+    # a decision ends the bargaining: proposals still open can no longer be answered
+    dispute.proposals.filter(status=ProposalStatus.OPEN).update(status=ProposalStatus.LAPSED)
     dispute.ruled_at = at
     dispute.outcome = _outcome(dispute, ruling.remedy, ruling.amount)
     dispute.merchant_at_fault = ruling.merchant_at_fault
@@ -382,7 +398,9 @@ def _ruling(step: StepContext, level: str) -> Ruling:
     dispute: Dispute = step.subject
     data = step.data
     remedy = data["remedy"]
-    amount = remedy_amount(dispute, remedy, Decimal(str(data.get("amount") or 0)))
+    # an appeal's award is the total the consumer gets, what was paid on the first one included
+    paid = paid_to_consumer(dispute) if level == Level.APPEAL else Decimal(0)
+    amount = remedy_amount(dispute, remedy, Decimal(str(data.get("amount") or 0)), paid=paid)
     if burden_get(data["template"]) is None:
         raise ValidationFailed(fields={"template": _("Choose a burden-of-proof rule.")})
     bad = [r for r in data["rules"] if not RULE_CITED.match(r)]

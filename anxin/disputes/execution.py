@@ -37,12 +37,14 @@ REMEDY_CASE_TYPE = {
 }
 
 
-def refundable_cap(case: Case) -> Decimal:
+def refundable_cap(case: Case, *, paid: Decimal = Decimal(0)) -> Decimal:
     """The most this case can still get back: its quantity's share of what was paid for the
-    line, less everything already refunded or compensated on the line."""
+    line, less everything already refunded or compensated on the line. ``paid`` is what the
+    dispute already paid the consumer, counted back in when a decision replaces an earlier one
+    (an appeal's award is the total, not what is added to it)."""
     line = case.line
     share = round_money(line.paid_amount * case.quantity / line.quantity, case.currency)
-    return max(min(share, line.paid_amount - refunded_total(line.pk)), Decimal(0))
+    return max(min(share, line.paid_amount - refunded_total(line.pk) + paid), Decimal(0))
 
 
 def _case_move(case: Case, action: str, actor: Actor, dispute: Dispute, **data: Any) -> None:
@@ -99,7 +101,8 @@ def paid_to_consumer(dispute: Dispute) -> Decimal:
     total = Refund.unscoped.filter(
         case_id=dispute.case_id, kind__in=[LedgerKind.REFUND, LedgerKind.COMPENSATION]
     ).aggregate(s=Sum("amount"))["s"]
-    return total or Decimal(0)
+    # (SQLite sums lose the scale: 85 instead of 85.00 in the history's data)
+    return round_money(total or Decimal(0), dispute.currency)
 
 
 def appeal_settle(*, dispute: Dispute, owed: Decimal, at: datetime) -> dict[str, str]:
