@@ -79,6 +79,10 @@ def _apply_terms(step: StepContext) -> None:
         case.save(update_fields=[*changed, "updated_at"])
 
 
+# A disputed case moves only through its dispute (answer, propose or decide there).
+IN_DISPUTE = _("This request is in dispute: answer, propose or decide in the dispute.")
+
+
 def _dispute_required(step: StepContext, field: str, message: Any) -> None:
     if not step.data.get("dispute"):
         raise ValidationFailed(message, code="case.dispute_required", fields={field: message})
@@ -89,6 +93,7 @@ def effect_approve(step: StepContext) -> None:
     dispute, the agreed or ruled terms apply first ("return first, then refund 80.00")."""
     case: Case = step.subject
     if step.from_state == CaseStatus.DISPUTED:
+        _dispute_required(step, "reason", IN_DISPUTE)
         _apply_terms(step)
         if CASE_WORKFLOW.target_of(step.transition, case) != step.to_state:
             # The engine chose the state from the type the case had; a ruled type that leads
@@ -136,13 +141,20 @@ def effect_escalate(step: StepContext) -> None:
 
 
 def effect_settle_refund(step: StepContext) -> None:
-    """A dispute settled for money: the agreed or ruled amount (the amount asked, when the merchant
-    settles the request as it stands) is refunded now, like the ``refund`` action."""
+    """A dispute settled for money: the agreed or ruled amount is refunded now, like the
+    ``refund`` action."""
+    _dispute_required(step, "reason", IN_DISPUTE)
     _apply_terms(step)
     case: Case = step.subject
     if case.refund_amount <= 0:
         raise ValidationFailed(fields={"refund_amount": _("Give the amount to refund.")})
     refund_for_case(case=case, actor=step.actor, at=step.at)
+
+
+def effect_close(step: StepContext) -> None:
+    """A disputed case closes only through its dispute (a rejected claim, a withdrawal)."""
+    if step.from_state == CaseStatus.DISPUTED:
+        _dispute_required(step, "reason", IN_DISPUTE)
 
 
 def effect_compensate(step: StepContext) -> None:
@@ -259,6 +271,7 @@ register(
         "escalate": effect_escalate,
         "settle_refund": effect_settle_refund,
         "compensate": effect_compensate,
+        "close": effect_close,
         "ship_return": effect_ship_return,
         "confirm_receipt": effect_confirm_receipt,
         "ship_replacement": effect_ship_back,

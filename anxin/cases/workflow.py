@@ -37,7 +37,7 @@ def _is(*types: str) -> Any:
 
 
 # A received item the merchant neither refunds, replaces nor repairs: after this long without a
-# move the consumer may ask the platform to step in (JD dispute rules art. 3, merchant silence).
+# move the consumer may ask the platform to step in (JD dispute rules, article 3: merchant silence).
 STALLED = timedelta(hours=72)
 STALLED_STATES = frozenset({S.RECEIVED, S.IN_REPAIR})
 

@@ -14,17 +14,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Sum
 
 from anxin.cases.choices import CaseStatus, CaseType
+from anxin.cases.inputs import DisputeTerms
 from anxin.cases.ledger import refund_issue, refunded_total
 from anxin.cases.models import Case, LedgerKind, Refund
-from anxin.cases.workflow import CASE_WORKFLOW
+from anxin.cases.services import case_act
 from anxin.core.actors import SYSTEM, Actor
 from anxin.core.money import round_money
-from anxin.core.workflow import transition
 
 from .choices import MONEY_NOW, Remedy
 from .deposit import deposit_credit, deposit_deduct
@@ -47,14 +46,26 @@ def refundable_cap(case: Case, *, paid: Decimal = Decimal(0)) -> Decimal:
     return max(min(share, line.paid_amount - refunded_total(line.pk) + paid), Decimal(0))
 
 
-def _case_move(case: Case, action: str, actor: Actor, dispute: Dispute, **data: Any) -> None:
-    transition(
-        CASE_WORKFLOW,
-        subject=case.pk,
-        action=action,
+def _case_move(
+    case: Case,
+    action: str,
+    actor: Actor,
+    dispute: Dispute,
+    *,
+    amount: Decimal | None = None,
+    type: str | None = None,
+) -> None:
+    """A case move the dispute drives, with its terms (never from a request body)."""
+    case_act(
         actor=actor,
-        reason=f"{dispute.number}",
-        data={"dispute": dispute.number, **data},
+        case=case,
+        action=action,
+        payload={"reason": dispute.number} if actor.is_system else {},
+        dispute=DisputeTerms(
+            dispute=dispute.number,
+            refund_amount=amount,
+            type=CaseType(type) if type else None,
+        ),
     )
 
 
@@ -67,12 +78,16 @@ def remedy_execute(
     if case.status != CaseStatus.DISPUTED:
         return  # already carried out (a repeated step changes nothing)
     if remedy in MONEY_NOW:
-        _case_move(case, "settle_refund", actor, dispute, refund_amount=str(amount))
+        _case_move(case, "settle_refund", actor, dispute, amount=amount)
     elif remedy in REMEDY_CASE_TYPE:
-        data: dict[str, Any] = {"type": str(REMEDY_CASE_TYPE[Remedy(remedy)])}
-        if remedy == Remedy.RETURN_REFUND:
-            data["refund_amount"] = str(amount)
-        _case_move(case, "approve", actor, dispute, **data)
+        _case_move(
+            case,
+            "approve",
+            actor,
+            dispute,
+            type=REMEDY_CASE_TYPE[Remedy(remedy)],
+            amount=amount if remedy == Remedy.RETURN_REFUND else None,
+        )
     elif remedy == Remedy.REJECT:
         _case_move(case, "close", SYSTEM, dispute)
 
@@ -93,7 +108,7 @@ def advance_pay(
             dispute_id=dispute.pk, note=dispute.number, at=at,
         )  # fmt: skip
     if case.status == CaseStatus.DISPUTED:
-        _case_move(case, "compensate", SYSTEM, dispute, amount=str(amount))
+        _case_move(case, "compensate", SYSTEM, dispute)
 
 
 def paid_to_consumer(dispute: Dispute) -> Decimal:

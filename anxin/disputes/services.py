@@ -13,8 +13,9 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
 from anxin.cases.choices import CaseStatus
+from anxin.cases.inputs import DisputeTerms
 from anxin.cases.models import Case
-from anxin.cases.services import evidence_add
+from anxin.cases.services import case_act, evidence_add
 from anxin.cases.workflow import CASE_WORKFLOW
 from anxin.catalog.models import Customer
 from anxin.core import clock
@@ -29,7 +30,7 @@ from .choices import CLAIMS, TERMINAL, DisputeStatus, Party, ProposalStatus
 from .deposit import deposit_top_up
 from .effects import remedy_amount
 from .inputs import ACTION_INPUTS, ActIn, AnswerIn, DisputeOpenIn, TopUpIn, VoteIn
-from .models import DepositEntry, Dispute, DisputeEvent, DisputeEvidence, JuryVote
+from .models import DepositEntry, Dispute, DisputeEvent, DisputeEvidence, JuryVote, Proposal
 from .notify import dispute_notify
 from .parties import party_of
 from .permissions import (
@@ -90,9 +91,12 @@ def dispute_open(*, actor: Actor, case: Case, payload: dict[str, Any]) -> Disput
         dispute.claim_amount = remedy_amount(dispute, data.claim, data.amount or Decimal(0))
         dispute.due_at, dispute.due_kind = now + NEGOTIATION, "negotiation"
         dispute.save()
-        transition(
-            CASE_WORKFLOW, subject=locked, action="escalate", actor=actor,
-            reason=data.statement[:200], data={"dispute": dispute.number},
+        case_act(actor=actor, case=locked, action="escalate", dispute=DisputeTerms(dispute.number))
+        # The claim is the consumer's first proposal: the merchant may simply accept it.
+        Proposal.objects.create(
+            dispute=dispute, by_party=Party.CONSUMER, author=actor.audit_label(),
+            remedy=dispute.claim, amount=dispute.claim_amount, note=data.statement[:1000],
+            created_at=now,
         )  # fmt: skip
         DisputeEvent.objects.create(
             dispute=dispute, action="open", from_status="", to_status=dispute.status,

@@ -178,16 +178,19 @@ def test_a_settlement_amount_outside_what_is_left_is_refused(w: World, amount: s
     assert snapshot() == before
 
 
-def test_a_merchant_settles_a_dispute_by_refunding_what_was_asked(w: World) -> None:
+@pytest.mark.parametrize("action", ["settle_refund", "approve"])
+def test_a_disputed_case_moves_only_through_its_dispute(w: World, action: str) -> None:
     case = _disputed(w)
     api = w.api("m1_staff")
+    before = snapshot()
     # the amount is the dispute's to set, not the merchant's
-    refused = api.post(f"/cases/{case.number}/actions/settle_refund", {"refund_amount": "1.00"})
-    assert refused.status_code == 422
-    response = api.post(f"/cases/{case.number}/actions/settle_refund", {})
-    assert response.status_code == 200, response.content
-    assert response.json()["status"] == S.REFUNDED
-    assert Refund.objects.get(case=case).amount == case.refund_amount
+    forged = api.post(f"/cases/{case.number}/actions/{action}", {"refund_amount": "1.00"})
+    assert forged.status_code == 422
+    # and conceding happens in the dispute (accepting the consumer's claim), not on the case
+    refused = api.post(f"/cases/{case.number}/actions/{action}", {})
+    assert refused.status_code == 422, refused.content
+    assert refused.json()["error"]["code"] == "case.dispute_required"
+    assert snapshot() == before
 
 
 def test_compensation_finishes_the_case_without_a_refund_of_its_own(w: World) -> None:

@@ -280,7 +280,9 @@ def test_every_allowed_move_end_to_end(world, state, action, case_type, role, ta
         case=case,
         action=action,
         payload={"reason": "test", **PAYLOAD.get(action, {})},
-        dispute=DISPUTE.get(action),
+        # a disputed case moves only through its dispute, which names itself
+        dispute=DISPUTE.get(action)
+        or (DisputeTerms(dispute="DP1") if state == S.DISPUTED else None),
     )
     # then the case moved once, with one event and one audit row
     case.refresh_from_db()

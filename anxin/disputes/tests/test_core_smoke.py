@@ -47,7 +47,7 @@ def test_negotiated_refund(rejected, django_capture_on_commit_callbacks):
         action="propose",
         payload={"remedy": "partial_refund", "amount": "20.00"},
     )
-    p = d.proposals.get()
+    p = d.proposals.get(by_party="merchant")
     proposal_answer(actor=consumer, dispute=d, payload={"proposal": p.pk}, accept=True)
     d.refresh_from_db()
     case.refresh_from_db()
