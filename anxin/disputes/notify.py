@@ -37,11 +37,6 @@ class To(StrEnum):
 C, M, H = To.CONSUMER, To.MERCHANT, To.HANDLER
 
 DISPUTE_MESSAGES: dict[str, tuple[frozenset[To], Promise, Promise]] = {
-    "open": (
-        frozenset({M}),
-        _("Dispute %(number)s opened on request %(case)s"),
-        _("The consumer disputes request %(case)s. Answer within 24 hours with a proposal or your explanation; otherwise the platform steps in."),
-    ),
     "propose": (
         frozenset({C, M}),
         _("New proposal in dispute %(number)s"),
@@ -149,8 +144,9 @@ DISPUTE_MESSAGES: dict[str, tuple[frozenset[To], Promise, Promise]] = {
     ),
 }  # fmt: skip
 
-# Steps without a message of their own (still sent as webhooks).
-QUIET = ("agree", "close_round")
+# Steps without a message of their own (still sent as webhooks). Opening a dispute is told to the
+# merchant by the case's own "escalate" notification (cases/notify.py), once.
+QUIET = ("open", "agree", "close_round")
 DISPUTE_EVENTS: tuple[str, ...] = tuple(
     f"dispute.{action}" for action in [*DISPUTE_MESSAGES, *QUIET]
 )
