@@ -111,7 +111,7 @@ def test_accepting_an_offer_while_the_sweeper_closes_the_round_does_one_of_them(
             assert isinstance(accepted, TransitionNotAllowed), accepted
             assert accepted.status == 409
             assert round_due.state == DeadlineState.FIRED
-            assert dispute.proposals.get().status == "lapsed"
+            assert dispute.proposals.get(by_party="merchant").status == "lapsed"
             ruling = Ruling.objects.get(dispute=dispute)
             assert (ruling.automatic, ruling.amount) == (True, Decimal("60.00"))
             seen["sweeper won"] += 1
