@@ -9,6 +9,7 @@ from anxin.cases.api.messages import router as case_messages_router
 from anxin.cases.api.webhooks import router as webhooks_router
 from anxin.catalog.api.orders import router as orders_router
 from anxin.core.api.errors import install_error_handlers
+from anxin.disputes.api.routes import router as disputes_router
 from anxin.feedback.api.routes import router as feedback_router
 from anxin.knowledge.api.routes import router as knowledge_router
 from anxin.notifications.api.routes import router as notifications_router
@@ -39,3 +40,4 @@ api.add_router("/webhooks", mail_router)
 api.add_router("", knowledge_router)
 api.add_router("", feedback_router)
 api.add_router("", assistant_router)
+api.add_router("", disputes_router)

@@ -4,6 +4,9 @@ resolve)."""
 
 from __future__ import annotations
 
+import base64
+import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -13,11 +16,12 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from anxin.accounts.models import User
-from anxin.cases.models import Case
-from anxin.catalog.models import Order
+from anxin.cases.models import Case, Evidence
+from anxin.catalog.models import Customer, Merchant, Order
 from anxin.core import clock
 from anxin.core.actors import Actor, Role
-from anxin.core.errors import NotFound
+from anxin.core.errors import NotFound, ValidationFailed
+from anxin.core.pagination import Page
 
 from .burden import BY_CODE, Burden
 from .choices import TERMINAL, DisputeStatus, Level, Outcome, Party, RoundStatus
@@ -26,6 +30,7 @@ from .models import (
     DepositAccount,
     DepositEntry,
     Dispute,
+    DisputeEvidence,
     EvidenceRound,
     JuryVote,
     Ruling,
@@ -94,6 +99,67 @@ def disputes_for(*, actor: Actor, filters: DisputeFilters | None = None) -> Quer
     return rows.order_by(F("due_at").asc(nulls_last=True), "-opened_at")
 
 
+def _cursor_encode(due_at: datetime | None, pk: int) -> str:
+    raw = json.dumps([due_at.isoformat() if due_at else None, pk]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _cursor_decode(cursor: str) -> tuple[datetime | None, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        stamp, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        due_at = datetime.fromisoformat(stamp) if stamp is not None else None
+        if due_at is not None and due_at.tzinfo is None:
+            raise ValueError("a cursor's time carries its offset")
+        return due_at, int(pk)
+    except (ValueError, TypeError) as exc:
+        raise ValidationFailed(fields={"cursor": _("This cursor is not valid.")}) from exc
+
+
+def dispute_page_for(
+    *, actor: Actor, filters: DisputeFilters, cursor: str | None, limit: int
+) -> Page[Dispute]:
+    """One page of ``disputes_for``: nearest deadline first (none last), then oldest row first; the
+    cursor is the last row's (deadline, id). A dispute whose deadline moved after an earlier page
+    was read may show again (or not) on a later one: it is a queue, not an archive."""
+    rows = disputes_for(actor=actor, filters=filters)
+    if cursor:
+        due_at, pk = _cursor_decode(cursor)
+        if due_at is None:
+            rows = rows.filter(due_at__isnull=True, pk__gt=pk)
+        else:
+            rows = rows.filter(
+                Q(due_at__gt=due_at) | Q(due_at=due_at, pk__gt=pk) | Q(due_at__isnull=True)
+            )
+    found = list(rows.order_by(F("due_at").asc(nulls_last=True), "pk")[: limit + 1])
+    items = found[:limit]
+    next_cursor = None
+    if len(found) > limit and items:
+        next_cursor = _cursor_encode(items[-1].due_at, items[-1].pk)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+def _photo_of(disputes: QuerySet[Dispute], public_id: uuid.UUID | str) -> Evidence:
+    try:
+        key = public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
+    except ValueError:
+        raise NotFound() from None
+    link = (
+        DisputeEvidence.objects.filter(dispute__in=disputes, evidence__public_id=key)
+        .select_related("evidence")
+        .first()
+    )
+    if link is None:
+        raise NotFound()
+    return link.evidence
+
+
+def dispute_photo_for(*, actor: Actor, number: str, public_id: uuid.UUID | str) -> Evidence:
+    """A photo given in a dispute ``actor`` may read; anything else (another dispute's photo, a
+    dispute out of scope, a malformed id) is NotFound, the same answer as a missing photo."""
+    return _photo_of(Dispute.objects.for_actor(actor).filter(number=number), public_id)
+
+
 def open_round(dispute: Dispute) -> EvidenceRound | None:
     return dispute.rounds.filter(status=RoundStatus.OPEN).first()
 
@@ -144,7 +210,7 @@ def jury_eligible(*, actor: Actor, dispute: Dispute) -> bool:
     user = User.objects.filter(pk=actor.user_id, is_active=True).only("date_joined").first()
     if user is None or user.date_joined > clock.now() - PANEL_MIN_ACCOUNT_AGE:
         return False
-    return Order.objects.filter(customer__user_id=actor.user_id).exists()
+    return Order.unscoped.filter(customer__user_id=actor.user_id).exists()
 
 
 def panels_for(*, actor: Actor) -> list[Dispute]:
@@ -174,6 +240,24 @@ def panel_dispute(*, actor: Actor, number: str) -> Dispute:
     return dispute
 
 
+def panel_identifiers(dispute: Dispute) -> list[str]:
+    """What names the people and the purchase behind a dispute (case and order numbers, the
+    shop's name and code, the customer's name, phone and address), for the panel's text to hide."""
+    case = Case.unscoped.filter(pk=dispute.case_id).select_related("order").get()
+    merchant = Merchant.unscoped.filter(pk=dispute.merchant_id).values_list("name", "code").get()
+    customer = Customer.unscoped.filter(pk=dispute.customer_id).only("name", "phone", "address")
+    found = [case.number, case.rma, case.order.number, case.order.external_id, *merchant]
+    for person in customer:
+        found += [person.name or "", person.phone or "", person.address or ""]
+    return [text for text in found if len(text.strip()) >= 2]
+
+
+def panel_photo_for(*, actor: Actor, number: str, public_id: uuid.UUID | str) -> Evidence:
+    """A photo of a dispute on a panel, for a member who may vote on it (NotFound otherwise)."""
+    dispute = panel_dispute(actor=actor, number=number)
+    return _photo_of(Dispute.unscoped.filter(pk=dispute.pk), public_id)
+
+
 # --- the deposit --------------------------------------------------------------------------------
 
 
@@ -188,7 +272,11 @@ def deposit_for(*, actor: Actor, merchant_id: int) -> DepositView:
     if not actor.can_see_merchant(merchant_id):
         raise NotFound()
     account = deposit_account_for(merchant_id)
-    entries = list(DepositEntry.objects.for_actor(actor).filter(merchant_id=merchant_id)[:100])
+    entries = list(
+        DepositEntry.objects.for_actor(actor)
+        .filter(merchant_id=merchant_id)
+        .select_related("dispute")[:100]
+    )
     request = (
         TopUpRequest.objects.for_actor(actor).filter(merchant_id=merchant_id, status="open").first()
     )

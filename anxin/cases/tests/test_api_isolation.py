@@ -209,6 +209,22 @@ CATALOG_ORDER_ROUTES = {
     ("POST", "/assistant/sessions/{session_id}/messages"),
     ("POST", "/assistant/sessions/{session_id}/rating"),
     ("POST", "/assistant/sessions/{session_id}/photos"),
+    # Disputes, the public review panel and the merchant deposit: their role matrix is in
+    # anxin/disputes/tests/test_api_isolation.py.
+    ("POST", "/cases/{number}/dispute"),
+    ("GET", "/disputes"),
+    ("GET", "/disputes/{number}"),
+    ("POST", "/disputes/{number}/actions/{action}"),
+    ("POST", "/disputes/{number}/proposals/{id}/accept"),
+    ("POST", "/disputes/{number}/proposals/{id}/decline"),
+    ("POST", "/disputes/{number}/evidence"),
+    ("GET", "/disputes/{number}/evidence/{evidence_id}"),
+    ("GET", "/panels"),
+    ("GET", "/panels/{number}"),
+    ("POST", "/panels/{number}/votes"),
+    ("GET", "/panels/{number}/evidence/{evidence_id}"),
+    ("GET", "/deposit"),
+    ("POST", "/merchants/{code}/deposit/top-ups"),
 }
 
 
