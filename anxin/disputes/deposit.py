@@ -33,9 +33,9 @@ def _account_locked(merchant_id: int) -> DepositAccount:
     return DepositAccount.unscoped.select_for_update().get(merchant_id=merchant_id)
 
 
-def _existing(key: str, kind: str) -> DepositEntry | None:
+def _existing(key: str, kind: str, amount: Decimal) -> DepositEntry | None:
     entry = DepositEntry.unscoped.filter(key=key).first()
-    if entry is not None and entry.kind != kind:
+    if entry is not None and (entry.kind != kind or entry.amount != amount):
         raise Conflict(
             _("This deposit key was already used for another movement."), code="deposit.key_reused"
         )
@@ -112,7 +112,7 @@ def deposit_deduct(
     at = at or clock.now()
     with transaction.atomic():
         account = _account_locked(merchant_id)
-        existing = _existing(key, DepositKind.DEDUCTION)
+        existing = _existing(key, DepositKind.DEDUCTION, amount)
         if existing is not None:
             return existing
         take = min(account.balance, amount)
@@ -164,7 +164,7 @@ def _add(
     at = at or clock.now()
     with transaction.atomic():
         account = _account_locked(merchant_id)
-        existing = _existing(key, kind)
+        existing = _existing(key, kind, amount)
         if existing is not None:
             return existing
         pays_owed = min(account.owed, amount)
