@@ -20,6 +20,7 @@ urlpatterns = [
     path("console/assistant/", include("anxin.web.urls.console_assistant")),
     path("console/mail/", include("anxin.web.urls.console_mail")),
     path("console/tickets/", include("anxin.web.urls.console_tickets")),
+    path("console/", include("anxin.web.urls.console_disputes")),
     path("my/feedback/", include("anxin.web.urls.consumer_feedback")),
     path("my/tickets/", include("anxin.web.urls.consumer_tickets")),
     path("shop/tickets/", include("anxin.web.urls.merchant_tickets")),

@@ -18,7 +18,7 @@ HOMES = {
     Role.MERCHANT_STAFF: "merchant:home",
     Role.MERCHANT_ADMIN: "merchant:home",
     Role.AGENT: "console:home",
-    Role.ARBITRATOR: "console:home",
+    Role.ARBITRATOR: "console_disputes:arbitration",
     Role.QUALITY_INSPECTOR: "console:home",
     Role.ADMIN: "console:home",
 }
