@@ -73,6 +73,7 @@ class Command(BaseCommand):
         self._cases(options, options["orders"])
         # The service desk's demo tickets, by name too (the catalog does not know the desk).
         call_command("demo_tickets", stdout=self.stdout)
+        call_command("demo_disputes", seed=options["seed"], stdout=self.stdout)
         if len(result.logins_created) < len(DEMO_LOGINS):
             self.stdout.write("Logins that existed before were left as they were.")
         self._banner(options, token=result.token, merchant=result.token_merchant)
