@@ -70,6 +70,7 @@ class Line:
     merchant_id: int
     customer_id: int
     item: str
+    root: str  # the root category's code
     signed: datetime
 
 
@@ -104,14 +105,16 @@ def pools_load(cast: Cast, now: datetime) -> Pools:
         .annotate(signed=Max("delivery_lines__delivery__signed_at"))
         .values_list(
             "pk", "order__external_id", "external_id", "order_id", "order__merchant_id",
-            "order__customer_id", "sku__name", "signed", "order__customer__user_id",
+            "order__customer_id", "sku__name", "sku__category__code", "signed",
+            "order__customer__user_id",
         )
         .order_by("signed", "pk")
     )  # fmt: skip
     mine = cast.consumer.customer_ids if cast.consumer is not None else frozenset()
     pools = Pools()
-    for pk, order_ref, ref, order_id, merchant_id, customer_id, item, signed, user_id in rows:
-        line = Line(pk, order_ref, ref, order_id, merchant_id, customer_id, item, signed)
+    for pk, order_ref, ref, order_id, merchant_id, customer_id, item, code, signed, user_id in rows:
+        root = code.split("-", 1)[0]
+        line = Line(pk, order_ref, ref, order_id, merchant_id, customer_id, item, root, signed)
         if customer_id in mine:
             name = "consumer"
         elif user_id is not None:
@@ -164,14 +167,20 @@ def story_play(rng: random.Random, story: Story, cast: Cast, pools: Pools, now: 
 def _request(
     rng: random.Random, story: Story, cast: Cast, pools: Pools, disputed: datetime
 ) -> tuple[Case, Line, str]:
-    """Open and reject a request that fits the story, on the story's pool (else anyone's)."""
+    """Open and reject a request that fits the story: on the story's pool (else anyone's), of the
+    kinds of goods its texts are about when it names them (else of any)."""
     names = [story.pool] if story.pool == "others" else [story.pool, "others"]
-    for pool in names:
+    kinds = [frozenset(story.roots), frozenset()] if story.roots else [frozenset()]
+    for pool, roots in ((pool, roots) for pool in names for roots in kinds):
         for case_type, reason in story.requests:
             span = window(case_type, reason)
-            lines = pools.between(
-                pool, disputed - REJECTED_FOR - REVIEW - span + 12 * HOUR, disputed - 4 * HOUR
-            )
+            lines = [
+                ln
+                for ln in pools.between(
+                    pool, disputed - REJECTED_FOR - REVIEW - span + 12 * HOUR, disputed - 4 * HOUR
+                )
+                if not roots or ln.root in roots
+            ]
             for line in rng.sample(lines, min(TRIES, len(lines))):
                 times = _times(rng, line, disputed, span)
                 if times is None:

@@ -60,6 +60,7 @@ class Story:
     steps: tuple[Step, ...]
     claim_share: float = 1.0  # of what can still be refunded (partial and return-first claims)
     claim_max: Decimal | None = None
+    roots: tuple[str, ...] = ()  # the kinds of goods the texts are about (root categories)
 
 
 QUALITY = ((T.RETURN_REFUND, "quality/defect"), (T.REFUND_ONLY, "quality/defect"),
@@ -76,6 +77,7 @@ MISSING = ((T.REFUND_ONLY, "logistics/missing_item"), (T.EXCHANGE, "logistics/mi
 # Photos people attach (the note shown with each).
 PHOTO_DEFECT = "故障部位特写和商品整体照片"
 PHOTO_QC = "出库前质检记录和发货前实拍"
+DURABLE = ("digital", "appliances")  # goods that break down and get repaired
 
 
 # fmt: off
@@ -157,6 +159,7 @@ STORIES: tuple[Story, ...] = (
                request="请上传故障部位的清晰照片（或演示故障的视频截图），以及商品整体和外包装"
                "快递面单的照片。"),
         ),
+        roots=DURABLE,
     ),
     # --- mediation ---------------------------------------------------------------------------
     Story(
@@ -191,7 +194,7 @@ STORIES: tuple[Story, ...] = (
         "商品与描述一致，不支持退款。",
         120,
         R.FULL_REFUND,
-        "详情页写的是“加厚款”，收到的{item}明显是薄款，和详情页参数对不上。"
+        "收到的{item}和详情页写的参数对不上（材质、规格都和页面不一样），"
         "我已经把实物和详情页截图放在一起拍了照片。要求全额退款。",
         (
             at(119, "consumer", "photo", note="实物与详情页参数对比"),
@@ -202,7 +205,7 @@ STORIES: tuple[Story, ...] = (
             at(70, "merchant", "submit",
                statement="详情页参数与实物一致，厚薄属于个人感受差异。"),
             at(8, "agent", "propose", remedy=R.PARTIAL_REFUND, share=0.6,
-               note="经核对，详情页“加厚”的描述与实物确有差异，但商品可以正常使用。"
+               note="经核对，详情页部分参数的描述与实物确有差异，但商品可以正常使用。"
                "调解方案：商家退还60%货款，商品无需退回。"),
             at(3, "merchant", "accept", reason="同意调解方案。"),
         ),
@@ -287,6 +290,7 @@ STORIES: tuple[Story, ...] = (
             at(28, "merchant", "photo", note="第三方检测报告"),
             at(27.5, "merchant", "submit", statement="附第三方检测报告，结论为使用不当导致。"),
         ),
+        roots=DURABLE,
     ),
     Story(
         "public review panel: two votes in",
@@ -400,6 +404,7 @@ STORIES: tuple[Story, ...] = (
                "fault is a manufacturing defect of the power board, with no sign of liquid. "
                "I ask for the full refund."),
         ),
+        roots=DURABLE,
     ),
     # --- ended -------------------------------------------------------------------------------
     Story(
@@ -426,14 +431,14 @@ STORIES: tuple[Story, ...] = (
         "nobody (closed)",
         "consumer",
         MISSING,
-        "缺少配件属于签收后遗失，不予处理。",
+        "缺件属于签收后遗失，不予处理。",
         200,
         R.EXCHANGE,
-        "{item}收到时少了配件，商家说是我自己弄丢的，要求换一件完整的。",
+        "{item}收到时包裹里少了东西，商家说是签收后我自己弄丢的，要求补发或换一件完整的。",
         (
             at(190, "merchant", "propose", remedy=R.EXCHANGE, note="核实了一下确实漏发了，给您补发。"),
             at(185, "consumer", "withdraw",
-               reason="商家电话联系后同意补发配件，问题已经解决，撤回纠纷。"),
+               reason="商家电话联系后同意补发，问题已经解决，撤回纠纷。"),
         ),
     ),
     Story(
@@ -494,6 +499,7 @@ STORIES: tuple[Story, ...] = (
             at(48, "agent", "suspend", days=14,
                reason="商家已将商品送第三方检测，双方同意暂停处理，等待检测报告。"),
         ),
+        roots=DURABLE,
     ),
 )
 # fmt: on
