@@ -188,7 +188,7 @@ BADGES = {
     DisputeStatus.FINAL: "status-completed",
     DisputeStatus.WITHDRAWN: "status-closed",
 }
-# Rule ids a person may type besides the checkboxes: "art. 24, R-4；B-2".
+# Rule ids a person may type besides the checkboxes: "CPL art. 24, R-4；B-2".
 RULE_SPLIT = re.compile(r"[,，;；、]+")
 
 
