@@ -23,6 +23,7 @@ urlpatterns = [
     path("console/", include("anxin.web.urls.console_disputes")),
     path("my/feedback/", include("anxin.web.urls.consumer_feedback")),
     path("my/tickets/", include("anxin.web.urls.consumer_tickets")),
+    path("my/", include("anxin.web.urls.consumer_disputes")),
     path("shop/tickets/", include("anxin.web.urls.merchant_tickets")),
     path("", include("anxin.web.urls")),
 ]

@@ -160,7 +160,7 @@ def test_revise_after_rejection(world, as_user):
     client = as_user(world.consumer)
     body = client.get(page_of(case)).content.decode()
     assert "Tags were removed." in body  # the merchant's reason in the history
-    assert "/act/revise/" in body and "/act/escalate/" in body
+    assert "/act/revise/" in body and f"/my/cases/{case.number}/dispute/" in body
     response = act(
         client,
         case,

@@ -38,6 +38,7 @@ from ..case_actions import act_from_post
 from ..case_messages import case_thread
 from ..common import CONSUMERS, actor, audience, flash_error
 from ..evidence import evidence_response
+from .disputes import case_dispute
 from .home import FREIGHT, case_rows, page, reason_name
 from .request import (
     MAX_PHOTO_BYTES,
@@ -147,6 +148,7 @@ def _detail(
             "reason_groups": groups,
             "loose_reasons": loose,
             **case_thread(request, case, portal="consumer"),
+            "case_dispute": case_dispute(who, case),
         },
         nav="cases",
         status=status,
