@@ -25,5 +25,6 @@ urlpatterns = [
     path("my/tickets/", include("anxin.web.urls.consumer_tickets")),
     path("my/", include("anxin.web.urls.consumer_disputes")),
     path("shop/tickets/", include("anxin.web.urls.merchant_tickets")),
+    path("shop/", include("anxin.web.urls.merchant_disputes")),
     path("", include("anxin.web.urls")),
 ]

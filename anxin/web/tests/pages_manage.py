@@ -28,6 +28,7 @@ PAGES = [
     ("manage-categories", "admin", lambda world: "/manage/categories/"),
     ("manage-merchants", "admin", lambda world: "/manage/merchants/"),
     ("manage-merchant", "admin", lambda world: f"/manage/merchants/{world.shop.code}/"),
+    ("manage-deposit", "admin", lambda world: f"/manage/merchants/{world.shop.code}/deposit/"),
     ("manage-desk", "admin", lambda world: "/manage/desk/"),
     ("manage-users", "admin", lambda world: "/manage/users/"),
     ("manage-user-edit", "admin", lambda world: f"/manage/users/{world.merchant.pk}/"),

@@ -5,6 +5,7 @@ from django.urls import path
 from anxin.web.views.manage import (
     calendar,
     categories,
+    deposit,
     desk,
     home,
     merchants,
@@ -30,7 +31,7 @@ urlpatterns = [
     path("merchants/", merchants.merchants, name="merchants"),
     path("merchants/<slug:code>/", merchants.merchant_detail, name="merchant"),
     path("merchants/<slug:code>/act/", merchants.merchant_act, name="merchant_act"),
-    path("merchants/<slug:code>/deposit/", merchants.merchant_deposit, name="merchant_deposit"),
+    path("merchants/<slug:code>/deposit/", deposit.merchant_deposit, name="merchant_deposit"),
     path("desk/", desk.desk, name="desk"),
     path("desk/sla/", desk.sla_save, name="desk_sla_new"),
     path("desk/sla/<int:pk>/", desk.sla_save, name="desk_sla"),

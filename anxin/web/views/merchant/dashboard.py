@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from ..common import MERCHANTS, actor, audience
 from ..dashboard import dashboard_for
+from .disputes import dispute_figure_blocks
 
 
 @audience(MERCHANTS)
@@ -14,5 +15,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/merchant/home.html",
-        {"stats": dashboard_for(actor=actor(request)), "nav": "home"},
+        {
+            "stats": dashboard_for(actor=actor(request)),
+            "dispute_figures": dispute_figure_blocks(actor(request)),
+            "nav": "home",
+        },
     )

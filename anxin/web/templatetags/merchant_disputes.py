@@ -1,0 +1,21 @@
+"""``{% disputes_waiting as n %}``: how many of the signed-in merchant's disputes wait for it (the
+workbench nav's badge; one count query)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from anxin.web.views.common import actor
+from anxin.web.views.merchant.disputes import waiting_count
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def disputes_waiting(context: dict[str, Any]) -> int:
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return 0
+    return waiting_count(actor(request))
