@@ -319,9 +319,12 @@ def test_asking_the_platform_to_step_in_24_hours_after_the_merchant_answered(wor
     assert "/steps/request_intervention/" not in body
     assert "24 hours after you opened the dispute" in body
     assert client.post(url(dispute, "steps/request_intervention/")).status_code == 409
+    assert "Negotiation period" in body
     clock.advance(timedelta(hours=24, minutes=1))
     body = client.get(url(dispute)).content.decode()
     assert "/steps/request_intervention/" in body
+    asked = body[body.index('id="asked-title"') : body.index('id="claim-title"')]
+    assert "Negotiation period" not in asked and 'class="deadline' not in asked  # nothing due
     response = client.post(url(dispute, "steps/request_intervention/"))
     assert response.status_code == 302
     dispute.refresh_from_db()

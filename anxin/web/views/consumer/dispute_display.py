@@ -186,6 +186,8 @@ def due_of(dispute: Dispute, asked: EvidenceRound | None, since: datetime | None
     label, then = _due_words(dispute, asked)
     after = ""
     if dispute.due_kind == "negotiation" and not then:
+        if dispute.due_at <= clock.now():
+            return None  # the merchant answered and the 24 hours are over: nothing falls due
         after = _("After that you can ask the platform to step in.")
     urgency = deadline_urgency(due_at=dispute.due_at, armed_at=since, now=clock.now())
     return Due(label, then, dispute.due_at, urgency == OVERDUE, urgency == AT_RISK, after)
