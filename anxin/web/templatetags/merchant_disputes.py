@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from anxin.web.views.common import actor
-from anxin.web.views.merchant.disputes import waiting_count
+from anxin.web.views.merchant.dispute_display import waiting_count
 
 register = template.Library()
 

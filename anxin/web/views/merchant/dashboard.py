@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from ..common import MERCHANTS, actor, audience
 from ..dashboard import dashboard_for
-from .disputes import dispute_figure_blocks
+from .dispute_display import dispute_figure_blocks
 
 
 @audience(MERCHANTS)
