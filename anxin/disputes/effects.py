@@ -46,16 +46,22 @@ from .models import Dispute, DisputeEvidence, EvidenceRound, JuryVote, Proposal,
 from .notify import dispute_transition_notify
 from .parties import arbitrator_pick, mediator_pick, party_of
 from .workflow import (
+    APPEAL_TARGET,
     APPEAL_WINDOW,
+    ARBITRATION_TARGET,
     DISPUTE_WORKFLOW,
     EXECUTION,
     JURY_WINDOW,
+    MEDIATION_TARGET,
     MERCHANT_RESPONSE,
     NEGOTIATION,
+    NEGOTIATION_LAPSE,
     SUPPLEMENTARY,
 )
 
 S = DisputeStatus
+# Decisions carried out by sending the item back through the request (not appealable after).
+SENDS_ITEM = frozenset({Remedy.RETURN_REFUND, Remedy.EXCHANGE, Remedy.REPAIR})
 # A ruling cites rule ids of docs/domain.md and the burden templates (P-9, R-3, B-2, art. 13 …).
 RULE_CITED = re.compile(r"^((P|R|B|J)-\d{1,2}|(CPL )?art\. ?\d{1,2})$")
 
@@ -82,6 +88,14 @@ def _merchant_answered(step: StepContext) -> None:
         _save(dispute, "merchant_answered_at")
 
 
+def remedy_check(dispute: Dispute, remedy: str, field: str = "remedy") -> None:
+    """With the item already at the merchant's, only money (or a rejection) can settle it."""
+    if dispute.item_with_merchant and remedy not in (*MONEY_NOW, Remedy.REJECT):
+        raise ValidationFailed(
+            fields={field: _("The merchant already has the item: choose a full or partial refund.")}
+        )
+
+
 def remedy_amount(
     dispute: Dispute,
     remedy: str,
@@ -96,7 +110,7 @@ def remedy_amount(
         return Decimal(0)
     case = Case.unscoped.select_related("line").get(pk=dispute.case_id)
     cap = refundable_cap(case, paid=paid)
-    if remedy == Remedy.FULL_REFUND:
+    if remedy == Remedy.FULL_REFUND or (remedy == Remedy.RETURN_REFUND and amount <= 0):
         return cap
     if amount <= 0:
         raise ValidationFailed(fields={field: _("Enter an amount greater than zero.")})
@@ -116,6 +130,7 @@ def effect_propose(step: StepContext) -> None:
     remedy = step.data["remedy"]
     if remedy == Remedy.REJECT:
         raise ValidationFailed(fields={"remedy": _("Propose a solution, not a rejection.")})
+    remedy_check(dispute, remedy)
     amount = remedy_amount(dispute, remedy, Decimal(str(step.data.get("amount") or 0)))
     open_ = dispute.proposals.filter(status=ProposalStatus.OPEN)
     if party is Party.PLATFORM:
@@ -302,10 +317,8 @@ def _decided(dispute: Dispute, ruling: Ruling, at: datetime) -> None:
     dispute.merchant_at_fault = ruling.merchant_at_fault
     dispute.consumer_bad_faith = ruling.consumer_bad_faith
     _save(dispute, "ruled_at", "outcome", "merchant_at_fault", "consumer_bad_faith")
-    if ruling.remedy == Remedy.REJECT:
-        remedy_execute(
-            dispute=dispute, remedy=Remedy.REJECT, amount=Decimal(0), actor=SYSTEM, at=at
-        )
+    # A rejected claim leaves the case disputed until the decision is final (an appeal may still
+    # order a refund, and the units stay claimed); finalize closes it.
 
 
 def effect_round_missed(step: StepContext) -> None:
@@ -340,11 +353,26 @@ def effect_round_missed(step: StepContext) -> None:
     _decided(dispute, ruling, step.at)
 
 
+def effect_round_lapsed(step: StepContext) -> None:
+    """A round ran out with something given (or a supplementary round, #10): back to the person
+    deciding, who decides on the evidence present."""
+    dispute: Dispute = step.subject
+    found = _open_round(dispute)
+    if found is None:
+        raise Conflict(_("No evidence round is open."), code="dispute.no_round")
+    given = bool(found.statement) or dispute.evidence.filter(round=found).exists()
+    found.status = RoundStatus.ANSWERED if given else RoundStatus.MISSED
+    found.closed_at = step.at
+    found.save(update_fields=["status", "closed_at"])
+    step.data.update(round=found.number, given=given)
+
+
 def effect_refer(step: StepContext) -> None:
     dispute: Dispute = step.subject
     dispute.level = Level.ARBITRATION
+    dispute.referred_at = step.at
     dispute.arbitrator_id = arbitrator_pick(exclude=set())
-    _save(dispute, "level", "arbitrator")
+    _save(dispute, "level", "referred_at", "arbitrator")
     step.data.update(arbitrator=dispute.arbitrator_id)
 
 
@@ -370,6 +398,10 @@ def effect_send_to_jury(step: StepContext) -> None:
             fields={"claim_amount": _("Only claims up to %(max)s go to a public review panel.")
                     % {"max": settings.ANXIN_DISPUTE_JURY_MAX}}
         )  # fmt: skip
+    if JuryVote.objects.filter(dispute=dispute).exists():
+        raise Conflict(
+            _("This dispute already had a public review panel."), code="dispute.jury_done"
+        )
     dispute.jury_until = step.at + JURY_WINDOW
     dispute.jury_verdict = ""
     _save(dispute, "jury_until", "jury_verdict")
@@ -398,6 +430,7 @@ def _ruling(step: StepContext, level: str) -> Ruling:
     dispute: Dispute = step.subject
     data = step.data
     remedy = data["remedy"]
+    remedy_check(dispute, remedy)
     # an appeal's award is the total the consumer gets, what was paid on the first one included
     paid = paid_to_consumer(dispute) if level == Level.APPEAL else Decimal(0)
     amount = remedy_amount(dispute, remedy, Decimal(str(data.get("amount") or 0)), paid=paid)
@@ -495,7 +528,7 @@ def effect_enforce(step: StepContext) -> None:
     ruling = first_ruling(dispute)
     if ruling.remedy in MONEY_NOW:
         advance_pay(dispute=dispute, amount=ruling.amount, at=step.at)
-    else:
+    elif ruling.remedy != Remedy.REJECT:
         remedy_execute(
             dispute=dispute, remedy=ruling.remedy, amount=ruling.amount, actor=SYSTEM, at=step.at
         )
@@ -513,14 +546,29 @@ def effect_appeal(step: StepContext) -> None:
         raise ValidationFailed(
             fields={"evidence": _("Attach the new evidence your appeal rests on.")}
         )
-    fresh.update(for_appeal=True)
     ruling = first_ruling(dispute)
+    if ruling.remedy in SENDS_ITEM:
+        # the item is on its way back through the request; the request's own steps protect it
+        raise Conflict(
+            _(
+                "A decision that sends the item back is carried out through the request and cannot be appealed."
+            ),
+            code="dispute.not_appealable",
+        )
+    other = arbitrator_pick(exclude={dispute.arbitrator_id, ruling.decided_by_user_id})
+    if other is None:
+        raise Conflict(
+            _(
+                "No other arbitrator can review an appeal now; contact the platform's customer service."
+            ),
+            code="dispute.no_arbitrator",
+        )
+    fresh.update(for_appeal=True)
     dispute.appealed_by = party
+    dispute.appealed_at = step.at
     dispute.level = Level.APPEAL
-    dispute.appeal_arbitrator_id = arbitrator_pick(
-        exclude={dispute.arbitrator_id, ruling.decided_by_user_id}
-    )
-    _save(dispute, "appealed_by", "level", "appeal_arbitrator")
+    dispute.appeal_arbitrator_id = other
+    _save(dispute, "appealed_by", "appealed_at", "level", "appeal_arbitrator")
     step.data.update(party=str(party), arbitrator=dispute.appeal_arbitrator_id)
 
 
@@ -556,13 +604,23 @@ def effect_rule_appeal(step: StepContext) -> None:
     )
     if ruling.remedy == first.remedy and ruling.amount == first.amount:
         step.data.update(upheld=True)
-        return
-    owed = ruling.amount if ruling.remedy in MONEY_NOW else Decimal(0)
-    step.data.update(appeal_settle(dispute=dispute, owed=owed, at=step.at))
+    else:
+        owed = ruling.amount if ruling.remedy in MONEY_NOW else Decimal(0)
+        step.data.update(appeal_settle(dispute=dispute, owed=owed, at=step.at))
+    _close_if_rejected(dispute, ruling.remedy, step.at)
+
+
+def _close_if_rejected(dispute: Dispute, remedy: str, at: datetime) -> None:
+    """A rejected claim, now final, closes the case (it stayed disputed during the appeal window)."""
+    if remedy == Remedy.REJECT:
+        remedy_execute(
+            dispute=dispute, remedy=Remedy.REJECT, amount=Decimal(0), actor=SYSTEM, at=at
+        )
 
 
 def effect_finalize(step: StepContext) -> None:
     dispute: Dispute = step.subject
+    _close_if_rejected(dispute, first_ruling(dispute).remedy, step.at)
     if dispute.resolved_at is None:
         dispute.resolved_at = step.at
         _save(dispute, "resolved_at")
@@ -589,7 +647,15 @@ def next_due(dispute: Dispute) -> tuple[datetime | None, str]:
     """The deadline the dispute waits on in its current state, and its kind."""
     status = dispute.status
     if status == S.NEGOTIATING:
-        return dispute.opened_at + NEGOTIATION, "negotiation"
+        if dispute.merchant_answered_at is None:
+            return dispute.opened_at + NEGOTIATION, "negotiation"
+        return dispute.opened_at + NEGOTIATION_LAPSE, "negotiation_lapse"
+    if status == S.MEDIATION and dispute.intervened_at is not None:
+        return dispute.intervened_at + MEDIATION_TARGET, "mediation_target"
+    if status == S.ARBITRATION and dispute.referred_at is not None:
+        return dispute.referred_at + ARBITRATION_TARGET, "arbitration_target"
+    if status == S.APPEALED and dispute.appealed_at is not None:
+        return dispute.appealed_at + APPEAL_TARGET, "appeal_target"
     if status == S.AWAITING_EVIDENCE:
         found = _open_round(dispute)
         return (found.due_at, "evidence_round") if found else (None, "")
@@ -630,6 +696,7 @@ register(
         "submit": effect_submit,
         "close_round": effect_close_round,
         "round_missed": effect_round_missed,
+        "round_lapsed": effect_round_lapsed,
         "refer": effect_refer,
         "send_to_jury": effect_send_to_jury,
         "close_jury": effect_close_jury,
@@ -643,6 +710,7 @@ register(
         "rule_appeal": effect_rule_appeal,
         "finalize": effect_finalize,
         "withdraw": effect_withdraw,
+        "lapse": effect_withdraw,
     },
     after_record=[set_next_due, dispute_transition_notify],
 )

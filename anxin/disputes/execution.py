@@ -37,13 +37,19 @@ REMEDY_CASE_TYPE = {
 
 
 def refundable_cap(case: Case, *, paid: Decimal = Decimal(0)) -> Decimal:
-    """The most this case can still get back: its quantity's share of what was paid for the
-    line, less everything already refunded or compensated on the line. ``paid`` is what the
-    dispute already paid the consumer, counted back in when a decision replaces an earlier one
-    (an appeal's award is the total, not what is added to it)."""
+    """The most this case can still get back: what the eligibility engine computed for it when it
+    was opened (the paid share of its quantity, 满减 recomputed, kept gifts deducted — art. 12, 17;
+    the plain share when it computed none, e.g. for an exchange), less what the case already got
+    back, and never more than the line has left. ``paid`` is what this dispute already paid,
+    counted back in when a decision replaces an earlier one (an appeal's award is the total)."""
     line = case.line
     share = round_money(line.paid_amount * case.quantity / line.quantity, case.currency)
-    return max(min(share, line.paid_amount - refunded_total(line.pk) + paid), Decimal(0))
+    entitled = min(case.refund_amount, share) if case.refund_amount > 0 else share
+    got = Refund.unscoped.filter(
+        case_id=case.pk, kind__in=[LedgerKind.REFUND, LedgerKind.COMPENSATION]
+    ).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    room = line.paid_amount - refunded_total(line.pk) + paid
+    return max(min(entitled - got + paid, room), Decimal(0))
 
 
 def _case_move(

@@ -123,7 +123,7 @@ DISPUTE_MESSAGES: dict[str, tuple[frozenset[To], Promise, Promise]] = {
         _("The decision in dispute %(number)s (request %(case)s) was not carried out within 24 hours, so the platform carried it out; any payment is recovered from the merchant's deposit."),
     ),
     "appeal": (
-        frozenset({C, M}),
+        frozenset({C, M, H}),
         _("Appeal filed in dispute %(number)s"),
         _("An appeal was filed in dispute %(number)s (request %(case)s). A different arbitrator will review it."),
     ),
@@ -215,7 +215,9 @@ def dispute_notify(
     actor: Actor | None = None,
 ) -> None:
     event = f"dispute.{action}"
-    if action in DISPUTE_MESSAGES:
+    # a rejected claim needs nothing carried out: its "enforce" step is not news to anyone
+    quiet = action == "enforce" and dispute.outcome == "merchant"
+    if action in DISPUTE_MESSAGES and not quiet:
         to = DISPUTE_MESSAGES[action][0]
         notify(
             recipients=_recipients(

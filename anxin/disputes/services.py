@@ -28,7 +28,7 @@ from anxin.core.workflow import TransitionResult, arm_state_deadlines, subject_l
 
 from .choices import CLAIMS, TERMINAL, DisputeStatus, Party, ProposalStatus
 from .deposit import deposit_top_up
-from .effects import remedy_amount
+from .effects import remedy_amount, remedy_check
 from .inputs import ACTION_INPUTS, ActIn, AnswerIn, DisputeOpenIn, TopUpIn, VoteIn
 from .models import DepositEntry, Dispute, DisputeEvent, DisputeEvidence, JuryVote, Proposal
 from .notify import dispute_notify
@@ -88,6 +88,8 @@ def dispute_open(*, actor: Actor, case: Case, payload: dict[str, Any]) -> Disput
             language=getattr(customer.user, "language", "") or settings.LANGUAGE_CODE,
             opened_at=now,
         )
+        dispute.item_with_merchant = locked.status in (CaseStatus.RECEIVED, CaseStatus.IN_REPAIR)
+        remedy_check(dispute, data.claim, field="claim")
         dispute.claim_amount = remedy_amount(dispute, data.claim, data.amount or Decimal(0))
         dispute.due_at, dispute.due_kind = now + NEGOTIATION, "negotiation"
         dispute.save()
@@ -223,10 +225,11 @@ def jury_vote(*, actor: Actor, dispute: Dispute, payload: dict[str, Any]) -> Jur
             raise Conflict(
                 _("You have already voted on this dispute."), code="dispute.voted"
             ) from None
-        full = JuryVote.objects.filter(dispute=locked).count() >= settings.ANXIN_DISPUTE_JURY_SIZE
-    if full:
-        transition(DISPUTE_WORKFLOW, subject=locked.pk, action="close_jury", actor=SYSTEM,
-                   reason="J-1: the panel is full")  # fmt: skip
+        # the vote that fills the panel closes it, in the same transaction (the next voter is told
+        # voting has closed, and their vote is not kept)
+        if JuryVote.objects.filter(dispute=locked).count() >= settings.ANXIN_DISPUTE_JURY_SIZE:
+            transition(DISPUTE_WORKFLOW, subject=locked.pk, action="close_jury", actor=SYSTEM,
+                       reason="J-1: the panel is full")  # fmt: skip
     return vote
 
 

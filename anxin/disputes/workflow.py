@@ -35,12 +35,52 @@ EXECUTION = timedelta(hours=24)  # P-11, #11
 APPEAL_WINDOW = timedelta(days=7)  # P-12, #12
 SUSPENSION = timedelta(days=30)  # P-13, #13
 JURY_WINDOW = timedelta(hours=48)  # J-1
+# Once the merchant answered, the consumer settles or asks the platform within 7 days of opening,
+# or the dispute lapses (Taobao: a refusal not taken to 小二 within 7 days closes the request).
+NEGOTIATION_LAPSE = timedelta(days=7)  # P-8
+# Service targets of the platform's own steps, shown as the next deadline (nothing fires).
+MEDIATION_TARGET = timedelta(hours=48)
+ARBITRATION_TARGET = timedelta(days=5)
+APPEAL_TARGET = timedelta(days=7)
 
 
 def _until_due(dispute: Any) -> timedelta | None:
     if dispute.due_at is None:
         return None
     return max(dispute.due_at - clock.now(), timedelta(0))
+
+
+def _until(kind: str) -> Any:
+    """Arm only when the dispute's next deadline is of this kind (a state with two)."""
+    return lambda dispute: _until_due(dispute) if dispute.due_kind == kind else None
+
+
+def _round_defaulted(dispute: Any) -> bool:
+    """The merchant's answer round (#9) ran out with nothing given in it: the one round whose
+    expiry decides the dispute. A supplementary round (#10) that runs out goes back to the
+    person deciding, who decides on the evidence present."""
+    found = dispute.rounds.filter(status="open").first()
+    return (
+        found is not None
+        and found.kind == "response"
+        and not found.statement
+        and not dispute.evidence.filter(round=found).exists()
+    )
+
+
+def _guard_defaulted(dispute: Any, actor: Any) -> Any:
+    return None if _round_defaulted(dispute) else _("Evidence was given in this round.")
+
+
+def _guard_not_defaulted(dispute: Any, actor: Any) -> Any:
+    return _("Nothing was given in the answer round.") if _round_defaulted(dispute) else None
+
+
+def _guard_mediator_level(dispute: Any, actor: Any) -> Any:
+    """Agents act while the platform mediates; once in arbitration, the arbitrator does."""
+    if actor.role is Role.AGENT and dispute.level != L.MEDIATION:
+        return _("The arbitrator handles this dispute now.")
+    return None
 
 
 def _guard_merchant_silent(dispute: Any, actor: Any) -> Any:
@@ -70,10 +110,19 @@ def _guard_appeal_open(dispute: Any, actor: Any) -> Any:
 
 
 DEADLINES: dict[str, list[Start]] = {
-    S.NEGOTIATING: [Start("negotiation", "intervene", _until_due,
-                          "P-8: the merchant did not answer the dispute within 24 h")],
-    S.AWAITING_EVIDENCE: [Start("evidence_round", "round_missed", _until_due,
-                                "P-9/P-10: evidence not given by the deadline")],
+    S.NEGOTIATING: [
+        Start("negotiation", "intervene", _until("negotiation"),
+              "P-8: the merchant did not answer the dispute within 24 h"),
+        Start("negotiation_lapse", "lapse", _until("negotiation_lapse"),
+              "P-8: neither settled nor taken to the platform within 7 days"),
+    ],
+    # both fall due together; the guards let exactly one of them act
+    S.AWAITING_EVIDENCE: [
+        Start("evidence_round", "round_missed", _until_due,
+              "P-9: the merchant gave nothing in its answer round"),
+        Start("evidence_round_end", "round_lapsed", _until_due,
+              "P-9/P-10: the round ran out; decided on the evidence present"),
+    ],
     S.JURY: [Start("jury", "close_jury", _until_due, "J-1: the panel's voting time is over")],
     S.SUSPENDED: [Start("suspension", "resume", _until_due, "P-13: suspension over (30 d)")],
     S.RULED: [Start("execution", "enforce", _until_due,
@@ -100,23 +149,25 @@ TRANSITIONS = [
     row("accept",                OPEN,                         S.SETTLED,              [C, *M]),
     row("request_intervention",  [S.NEGOTIATING],              S.AWAITING_EVIDENCE,    [C],               _guard_negotiated_long_enough),
     row("intervene",             [S.NEGOTIATING],              S.AWAITING_EVIDENCE,    [A, SYS],          _guard_merchant_silent),
-    row("open_round",            [S.MEDIATION, S.ARBITRATION], S.AWAITING_EVIDENCE,    [A, ARB]),
+    row("open_round",            [S.MEDIATION, S.ARBITRATION], S.AWAITING_EVIDENCE,    [A, ARB],          _guard_mediator_level),
     row("submit",                [S.AWAITING_EVIDENCE],        BACK,                   [C, *M]),
-    row("close_round",           [S.AWAITING_EVIDENCE],        BACK,                   [A, ARB]),
-    row("round_missed",          [S.AWAITING_EVIDENCE],        S.RULED,                [SYS]),
+    row("close_round",           [S.AWAITING_EVIDENCE],        BACK,                   [A, ARB],          _guard_mediator_level),
+    row("round_missed",          [S.AWAITING_EVIDENCE],        S.RULED,                [SYS],             _guard_defaulted),
+    row("round_lapsed",          [S.AWAITING_EVIDENCE],        BACK,                   [SYS],             _guard_not_defaulted),
     row("refer",                 [S.MEDIATION],                S.ARBITRATION,          [A]),
     row("send_to_jury",          [S.ARBITRATION],              S.JURY,                 [ARB]),
     row("close_jury",            [S.JURY],                     S.ARBITRATION,          [ARB, SYS]),
     row("rule",                  [S.ARBITRATION],              S.RULED,                [ARB]),
-    row("fast_track",            [S.MEDIATION, S.ARBITRATION], S.EXECUTED,             [A, ARB]),
-    row("suspend",               [S.MEDIATION, S.ARBITRATION], S.SUSPENDED,            [A, ARB]),
-    row("resume",                [S.SUSPENDED],                BACK,                   [A, ARB, SYS]),
+    row("fast_track",            [S.MEDIATION, S.ARBITRATION], S.EXECUTED,             [A, ARB],          _guard_mediator_level),
+    row("suspend",               [S.MEDIATION, S.ARBITRATION], S.SUSPENDED,            [A, ARB],          _guard_mediator_level),
+    row("resume",                [S.SUSPENDED],                BACK,                   [A, ARB, SYS],     _guard_mediator_level),
     row("execute",               [S.RULED],                    S.EXECUTED,             [*M]),
     row("enforce",               [S.RULED],                    S.EXECUTED,             [SYS]),
     row("appeal",                [S.EXECUTED],                 S.APPEALED,             [C, *M],           _guard_appeal_open),
     row("rule_appeal",           [S.APPEALED],                 S.FINAL,                [ARB],             _guard_not_first_arbitrator),
     row("finalize",              [S.EXECUTED],                 S.FINAL,                [SYS]),
     row("withdraw",              WITHDRAWABLE,                 S.WITHDRAWN,            [C]),
+    row("lapse",                 [S.NEGOTIATING],              S.WITHDRAWN,            [SYS]),
 ]  # fmt: skip
 
 

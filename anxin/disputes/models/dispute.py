@@ -88,6 +88,11 @@ class Dispute(PublicModel):
         _("merchant first answered at"), null=True, blank=True
     )
     intervened_at = models.DateTimeField(_("platform stepped in at"), null=True, blank=True)
+    referred_at = models.DateTimeField(_("sent to arbitration at"), null=True, blank=True)
+    appealed_at = models.DateTimeField(_("appealed at"), null=True, blank=True)
+    # The merchant already holds the item (disputed from received / in repair): only money
+    # remedies (or a rejection) can be agreed or decided; nothing is sent back again.
+    item_with_merchant = models.BooleanField(_("item already with the merchant"), default=False)
     ruled_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     appealed_by = models.CharField(
         _("appealed by"), max_length=16, choices=Party.choices, blank=True
