@@ -6,7 +6,7 @@ import pytest
 
 from anxin.notifications.models import Notification
 
-from .world import advance
+from .world import advance, dispute_of
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +91,14 @@ def test_read_needs_post_and_the_right_audience(world, as_user, told):
 def test_empty_inbox(world, as_user):
     body = as_user(world.consumer).get("/my/notifications/").content.decode()
     assert 'class="empty"' in body
+
+
+def test_a_dispute_notification_opens_the_dispute(world, as_user):
+    dispute = dispute_of(world)  # the platform stepped in: the consumer is told
+    note = Notification.objects.filter(
+        recipient=world.consumer, subject_type="disputes.dispute"
+    ).first()
+    assert note is not None and note.subject_number == dispute.number
+    body = as_user(world.consumer, "en").get("/my/notifications/").content.decode()
+    assert f'value="/my/disputes/{dispute.number}/"' in body
+    assert f"Open dispute {dispute.number}" in body

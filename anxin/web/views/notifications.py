@@ -68,7 +68,13 @@ def _back(request: HttpRequest) -> HttpResponse:
     return redirect(_inbox_url(request))
 
 
-def inbox(request: HttpRequest, layout: str, case_url: str = "") -> HttpResponse:
+# Where a notification about a dispute opens, per audience.
+DISPUTE_URLS = {"consumer": "consumer_disputes:dispute", "merchant": "merchant_disputes:detail"}
+
+
+def inbox(
+    request: HttpRequest, layout: str, case_url: str = "", dispute_url: str = ""
+) -> HttpResponse:
     def view(request: HttpRequest) -> HttpResponse:
         who = actor(request)
         unread_only = request.GET.get("show") == "unread"
@@ -90,6 +96,7 @@ def inbox(request: HttpRequest, layout: str, case_url: str = "") -> HttpResponse
             {
                 "layout": layout,
                 "case_url": case_url,
+                "dispute_url": dispute_url,
                 "nav": "notifications",
                 "notifications": result.items,
                 "next_cursor": result.next_cursor,
@@ -134,7 +141,11 @@ def routes(audience: str) -> list[URLPattern]:
         path(
             "notifications/",
             inbox,
-            {"layout": f"web/{audience}/layout.html", "case_url": f"{audience}:case"},
+            {
+                "layout": f"web/{audience}/layout.html",
+                "case_url": f"{audience}:case",
+                "dispute_url": DISPUTE_URLS.get(audience, ""),
+            },
             name="notifications",
         ),
         path("notifications/<uuid:notification_id>/read/", read, name="notification_read"),
