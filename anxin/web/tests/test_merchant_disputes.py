@@ -12,10 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from anxin.accounts.models import User
 from anxin.cases.services import case_act
 from anxin.cases.tests.builders import png_bytes
-from anxin.core.actors import SYSTEM
+from anxin.catalog.tests import factories as f
+from anxin.core.actors import SYSTEM, Role
 from anxin.disputes.deposit import deposit_deduct
 from anxin.disputes.models import DepositAccount, DepositEntry, DisputeEvidence
 from anxin.disputes.services import dispute_act, dispute_open
+from anxin.web.templatetags.anxin_web import money
 
 from .world import dispute_of
 
@@ -144,7 +146,7 @@ def test_queue_shows_what_waits_with_its_countdown_and_the_nav_count(world, as_u
     assert dispute.number in body
     assert f'data-countdown="{dispute.due_at.isoformat()}"' in body
     assert "Your evidence is due" in body
-    assert "Full refund ¥85.00" in body
+    assert f"Full refund {money(dispute.claim_amount)}" in body
     assert "Your turn" in body
     assert 'title="Disputes waiting for your answer">1</span>' in body  # the nav badge
 
@@ -200,6 +202,8 @@ def test_a_counter_proposal_answers_the_claim(world, as_user):
     body = client.get(url(dispute)).content.decode()
     assert "Waiting for the consumer&#x27;s answer to your proposal." in body
     assert dispute.number not in client.get("/shop/disputes/").content.decode()
+    # once the merchant answered, the dispute closes after 7 days unless taken to the platform
+    assert "Closes unless the consumer asks the platform to step in" in body
 
 
 def test_page_says_what_is_asked_and_by_when(world, as_user):
@@ -210,7 +214,7 @@ def test_page_says_what_is_asked_and_by_when(world, as_user):
     assert f'data-countdown="{dispute.due_at.isoformat()}"' in body
     assert 'name="action" value="submit"' in body and 'name="photos"' in body
     assert "收到时外壳已开裂" in body  # the consumer's statement
-    assert "Full refund ¥85.00" in body
+    assert f"Full refund {money(dispute.claim_amount)}" in body
     # the history says who in words, never an internal id or a role code
     assert "Platform agent" in body and "消费者反映商品破损" in body
     assert "user:" not in body and "merchant_staff" not in body
@@ -360,13 +364,14 @@ def test_carry_out_a_decision(world, as_user):
 
 
 def test_a_return_decision_says_it_approves_the_return(world, as_user):
-    dispute = ruled(world, remedy="return_refund", amount="85.00")
+    dispute = ruled(world, remedy="return_refund", amount="60.00")
     body = as_user(world.merchant, "en").get(url(dispute)).content.decode()
-    assert "Approve the return" in body and "¥85.00" in body
+    assert "Approve the return" in body and "¥60.00 is refunded when you confirm receipt" in body
 
 
 def test_appeal_needs_new_evidence_then_goes(world, as_user):
     dispute = ruled(world)
+    f.user("arbitrator2", Role.ARBITRATOR)  # an appeal goes to a different arbitrator
     client = as_user(world.merchant, "en")
     post(client, dispute, "execute")
     refused = post(client, dispute, "appeal", statement="裂痕为消费者使用造成。")

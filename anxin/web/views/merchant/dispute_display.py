@@ -73,6 +73,10 @@ STATUS_TONES: dict[str, str] = {
 
 DUE_LABELS: dict[str, Any] = {
     "negotiation": gettext_lazy("Negotiation ends; then the platform may step in"),
+    "negotiation_lapse": gettext_lazy("Closes unless the consumer asks the platform to step in"),
+    "mediation_target": gettext_lazy("The platform aims to finish mediation"),
+    "arbitration_target": gettext_lazy("The arbitrator aims to decide"),
+    "appeal_target": gettext_lazy("The appeal aims to be decided"),
     "jury": gettext_lazy("Public review panel voting ends"),
     "suspension": gettext_lazy("Suspension ends"),
     "execution": gettext_lazy("The decision must be carried out"),
@@ -104,12 +108,18 @@ EVENT_LABELS: dict[str, Any] = {
     "rule_appeal": gettext_lazy("Appeal decided"),
     "finalize": gettext_lazy("Decision final"),
     "withdraw": gettext_lazy("Withdrawn by the consumer"),
+    "lapse": gettext_lazy("Closed: not taken to the platform within 7 days"),
+    "round_lapsed": gettext_lazy("Evidence round over"),
 }
 
 # Why the system took a step on its own (the stored rule text is for the audit, in English).
 AUTOMATIC_REASONS: dict[str, Any] = {
     "intervene": gettext_lazy("P-8: the merchant did not answer the dispute within 24 hours"),
-    "round_missed": gettext_lazy("P-9/P-10: the evidence was not given by the deadline"),
+    "round_missed": gettext_lazy("P-9: nothing was given in the answer round by the deadline"),
+    "round_lapsed": gettext_lazy(
+        "P-9/P-10: the round ran out; the decision is taken on the evidence present"
+    ),
+    "lapse": gettext_lazy("P-8: neither settled nor taken to the platform within 7 days"),
     "close_jury": gettext_lazy("J-1: the panel's voting time is over"),
     "resume": gettext_lazy("P-13: the suspension is over"),
     "enforce": gettext_lazy("P-11: the decision was not carried out within 24 hours"),
@@ -299,9 +309,7 @@ def ask_of_merchant(
             None,
             "",
         )  # fmt: skip
-    if dispute.status == S.NEGOTIATING and (
-        dispute.merchant_answered_at is None or any(row.can_accept for row in proposals)
-    ):
+    if dispute.status == S.NEGOTIATING and dispute.merchant_answered_at is None:
         return Ask(
             _("Answer the claim"),
             _(
@@ -311,6 +319,14 @@ def ask_of_merchant(
             "",
             due,
             urgency(due, now),
+        )
+    if dispute.status == S.NEGOTIATING and any(row.can_accept for row in proposals):
+        return Ask(
+            _("Answer the consumer's proposal"),
+            _("Accept or decline the consumer's proposal below, or make a counter-proposal."),
+            "",
+            None,
+            "",
         )
     return None
 

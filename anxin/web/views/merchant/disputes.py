@@ -190,6 +190,7 @@ def dispute_context(
         "asked_round": asked,
         "waiting_on": waiting_on(dispute, open_round.party if open_round else None),
         "due_label": due_label(dispute, open_round.party if open_round else None),
+        "due_at": dispute.due_at,
         "due_urgency": urgency(dispute.due_at, now),
         "available": available,
         "proposals": proposals,
@@ -303,6 +304,8 @@ def dispute_post(request: HttpRequest, number: str) -> HttpResponse:
         done = _act(request, dispute, action)
     except DomainError as error:
         errors = flash_error(request, error) or {"__all__": str(error.message)}
+        if "evidence" in errors:  # the appeal's new evidence is given in its photo field
+            errors["photos"] = errors.pop("evidence")
         fresh = dispute_get_for(actor=actor(request), number=number)
         context = dispute_context(request, fresh, errors=errors, failed=action, posted=request.POST)
         status = 422 if set(errors) - {"__all__"} else error.status
