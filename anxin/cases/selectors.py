@@ -24,6 +24,7 @@ from anxin.policies.models import Reason
 
 from .choices import CaseStatus, EvidencePurpose, MessageAudience
 from .models import Case, CaseEvent, CaseMessage, Evidence, Refund
+from .workflow import CASE_WORKFLOW
 
 
 def claimed_quantity(*, line_id: int, exclude_case_id: int | None = None) -> int:
@@ -305,3 +306,11 @@ def case_urgency(case: Case, now: datetime, *, at_risk_within: timedelta = timed
         now=now,
         at_risk_within=at_risk_within,
     )
+
+
+def case_actions_for(case: Case, actor: Actor) -> list[str]:
+    """The actions ``actor`` may take on the case now, as offered to people and integrations: a
+    disputed case offers none (it moves through its dispute, which carries its own steps)."""
+    if case.status == CaseStatus.DISPUTED:
+        return []
+    return sorted({t.action for t in CASE_WORKFLOW.available(case, actor)})

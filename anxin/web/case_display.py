@@ -19,8 +19,13 @@ from django.utils.translation import pgettext_lazy
 
 from anxin.cases.choices import CaseStatus, CaseType, RejectCondition
 from anxin.cases.models import Case, CaseEvent
-from anxin.cases.selectors import AT_RISK, OVERDUE, case_open_deadlines, deadline_urgency
-from anxin.cases.workflow import CASE_WORKFLOW
+from anxin.cases.selectors import (
+    AT_RISK,
+    OVERDUE,
+    case_actions_for,
+    case_open_deadlines,
+    deadline_urgency,
+)
 from anxin.core import clock
 from anxin.core.actors import Actor, Role
 
@@ -261,5 +266,6 @@ def reject_condition(case: Case) -> str:
 
 
 def actions_for(case: Case, viewer: Actor) -> list[str]:
-    """The workflow actions this person may take on the case now (the engine's own answer)."""
-    return [t.action for t in CASE_WORKFLOW.available(case, viewer)]
+    """The workflow actions this person may take on the case now (none on a disputed case: it
+    moves through its dispute)."""
+    return case_actions_for(case, viewer)

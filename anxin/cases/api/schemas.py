@@ -12,6 +12,7 @@ from pydantic import Field
 from ..choices import TAOBAO_STATUS
 from ..models import Case, CaseEvent
 from ..permissions import party_of
+from ..selectors import case_actions_for
 
 
 class EventOut(Schema):
@@ -113,12 +114,10 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_actions(obj: Case, context: Any) -> list[str]:
-        from ..workflow import CASE_WORKFLOW
-
         actor = getattr(context["request"], "actor", None)
         if actor is None:
             return []
-        return sorted({t.action for t in CASE_WORKFLOW.available(obj, actor)})
+        return case_actions_for(obj, actor)
 
 
 class CasePage(Schema):
