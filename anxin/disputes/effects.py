@@ -515,9 +515,14 @@ def first_ruling(dispute: Dispute) -> Ruling:
 def effect_execute(step: StepContext) -> None:
     dispute: Dispute = step.subject
     ruling = first_ruling(dispute)
-    remedy_execute(
-        dispute=dispute, remedy=ruling.remedy, amount=ruling.amount, actor=step.actor, at=step.at
-    )
+    if ruling.remedy != Remedy.REJECT:  # a rejection closes the case only once final
+        remedy_execute(
+            dispute=dispute,
+            remedy=ruling.remedy,
+            amount=ruling.amount,
+            actor=step.actor,
+            at=step.at,
+        )
     dispute.resolved_at = step.at
     _save(dispute, "resolved_at")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Sum
 
@@ -44,7 +45,12 @@ def refundable_cap(case: Case, *, paid: Decimal = Decimal(0)) -> Decimal:
     counted back in when a decision replaces an earlier one (an appeal's award is the total)."""
     line = case.line
     share = round_money(line.paid_amount * case.quantity / line.quantity, case.currency)
-    entitled = min(case.refund_amount, share) if case.refund_amount > 0 else share
+    # the engine's own figure, kept in the case's explanation: ``refund_amount`` itself is
+    # overwritten with the agreed or ruled amount when a dispute settles the case
+    explained: dict[str, Any] = next(iter((case.explanation or {}).values()), {})
+    computed = explained.get("refundable_amount")
+    eligible = Decimal(str(computed)) if computed else case.refund_amount
+    entitled = min(eligible, share) if eligible > 0 else share
     got = Refund.unscoped.filter(
         case_id=case.pk, kind__in=[LedgerKind.REFUND, LedgerKind.COMPENSATION]
     ).aggregate(s=Sum("amount"))["s"] or Decimal(0)

@@ -77,6 +77,11 @@ DISPUTE_MESSAGES: dict[str, tuple[frozenset[To], Promise, Promise]] = {
         _("Dispute %(number)s decided"),
         _("Evidence was not given in time in dispute %(number)s (request %(case)s), so the platform decided on the evidence present. Read the decision on the dispute page."),
     ),
+    "round_lapsed": (
+        frozenset({H}),
+        _("Evidence round over in dispute %(number)s"),
+        _("The evidence round in dispute %(number)s (request %(case)s) is over. Decide on the evidence present."),
+    ),
     "refer": (
         frozenset({C, M, H}),
         _("Dispute %(number)s sent to arbitration"),
@@ -141,6 +146,11 @@ DISPUTE_MESSAGES: dict[str, tuple[frozenset[To], Promise, Promise]] = {
         frozenset({M, H}),
         _("Dispute %(number)s withdrawn"),
         _("The consumer withdrew dispute %(number)s (request %(case)s)."),
+    ),
+    "lapse": (
+        frozenset({C, M}),
+        _("Dispute %(number)s closed"),
+        _("Dispute %(number)s (request %(case)s) was neither settled nor taken to the platform within 7 days of opening, so it closed, and the request with it."),
     ),
 }  # fmt: skip
 
