@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from anxin.accounts.models import User
 from anxin.accounts.services import actor_for_user
 from anxin.cases.choices import CaseStatus, CaseType
 from anxin.cases.inputs import DisputeTerms
@@ -76,6 +77,11 @@ def _disputed(w: World, **kind: Any) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
+def _reading_english(w: World, *users: str) -> None:
+    """These people read the platform in English (a login's language is zh-hans by default)."""
+    User.objects.filter(pk__in=[w.users[u].pk for u in users]).update(language="en")
+
+
 def _last_event(case: Case) -> CaseEvent:
     return CaseEvent.objects.filter(case=case).order_by("pk").last()
 
@@ -105,11 +111,14 @@ def test_escalating_through_the_case_api_alone_is_a_clear_refusal(w: World) -> N
 
 
 def test_a_dispute_escalates_the_case_and_the_merchant_is_told(w: World) -> None:
+    _reading_english(w, "m1_staff", "m1_admin")
     case = _disputed(w)
     assert case.status == S.DISPUTED
     assert _last_event(case).data == {"dispute": "DP1"}
-    titles = set(Notification.objects.filter(kind="escalate").values_list("title", flat=True))
-    assert titles == {f"Dispute opened on request {case.number}"}
+    # each of the shop's people is told once (the dispute itself sends no message of its own)
+    told = Notification.objects.filter(kind="escalate").values_list("recipient", "title")
+    title = f"Dispute opened on request {case.number}"
+    assert sorted(told) == sorted((w.users[u].pk, title) for u in ("m1_staff", "m1_admin"))
 
 
 def test_a_received_item_can_be_escalated_only_after_72_hours_without_a_move(w: World) -> None:
@@ -138,6 +147,7 @@ def test_a_received_item_can_be_escalated_only_after_72_hours_without_a_move(w: 
 
 def test_a_settlement_refunds_the_agreed_amount_once(w: World) -> None:
     # given a disputed request
+    _reading_english(w, "consumer_a", "m1_staff")
     case = _disputed(w)
     # when the dispute settles on 80.00
     case_act(

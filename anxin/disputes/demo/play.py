@@ -27,7 +27,7 @@ from anxin.core.actors import SYSTEM, Actor
 from anxin.core.deadlines import deadlines_open_for
 from anxin.core.errors import DomainError
 from anxin.core.models import Deadline, DeadlineState
-from anxin.core.workflow import transition
+from anxin.core.workflow import GuardFailed, transition
 
 from ..choices import ProposalStatus, Remedy
 from ..execution import refundable_cap
@@ -53,8 +53,11 @@ MIN_PAID = Decimal("30.00")
 TRIES = 6  # lines tried per request type
 DEPOSIT_PAID = timedelta(days=88)  # the shops paid their deposits before the stories
 CENT = Decimal("0.01")
-# Deadlines that always act when they fall due (negotiation's only while the merchant is silent).
-ACTING = frozenset({"evidence_round", "execution", "appeal_window", "jury", "suspension"})
+# Deadlines that always act when they fall due (negotiation's only while the merchant is silent;
+# the service targets of mediation, arbitration and an appeal never do).
+ACTING = frozenset(
+    {"negotiation_lapse", "evidence_round", "execution", "appeal_window", "jury", "suspension"}
+)
 
 
 class StoryFailed(Exception):
@@ -345,26 +348,38 @@ class _Player:
             dispute_act(actor=actor, dispute=dispute, action=action, payload=data)
 
     def _fire(self, dispute: Dispute) -> Dispute:
-        """The dispute's pending deadline falls due and is applied as the sweeper applies it."""
-        pending = deadlines_open_for(
-            subject_type=DISPUTE_WORKFLOW.model_label, subject_id=dispute.pk
-        ).first()
-        if pending is None:
-            raise StoryFailed(f"no deadline pending in {dispute.status}")
-        self.at = max(pending.due_at + 2 * MINUTE, self.at + MINUTE)
-        if self.at >= self.now:
-            raise StoryFailed(f"the {pending.kind} deadline is not due yet")
-        with clock.frozen(self.at):
-            transition(
-                DISPUTE_WORKFLOW,
-                subject=dispute.pk,
-                action=pending.action,
-                actor=SYSTEM,
-                reason=pending.rule or pending.kind,
-                data={"deadline": pending.pk, "kind": pending.kind, "auto": True},
-                expected_version=pending.armed_version if pending.cancel_on_transition else None,
-            )
-        Deadline.objects.filter(pk=pending.pk).update(
-            state=DeadlineState.FIRED, fired_at=self.at, outcome="applied"
+        """The dispute's pending deadline falls due and is applied as the sweeper applies it: of
+        two due together (an evidence round's two ends), the one whose guard refuses is a
+        recorded no-op and the other acts."""
+        pending = list(
+            deadlines_open_for(subject_type=DISPUTE_WORKFLOW.model_label, subject_id=dispute.pk)
         )
-        return Dispute.unscoped.get(pk=dispute.pk)
+        if not pending:
+            raise StoryFailed(f"no deadline pending in {dispute.status}")
+        self.at = max(pending[0].due_at + 2 * MINUTE, self.at + MINUTE)
+        if self.at >= self.now:
+            raise StoryFailed(f"the {pending[0].kind} deadline is not due yet")
+        for deadline in (d for d in pending if d.due_at == pending[0].due_at):
+            try:
+                with clock.frozen(self.at), transaction.atomic():
+                    transition(
+                        DISPUTE_WORKFLOW,
+                        subject=dispute.pk,
+                        action=deadline.action,
+                        actor=SYSTEM,
+                        reason=deadline.rule or deadline.kind,
+                        data={"deadline": deadline.pk, "kind": deadline.kind, "auto": True},
+                        expected_version=deadline.armed_version
+                        if deadline.cancel_on_transition
+                        else None,
+                    )
+            except GuardFailed as exc:
+                Deadline.objects.filter(pk=deadline.pk).update(
+                    state=DeadlineState.NOOP, fired_at=self.at, outcome=f"{exc.code}: {exc}"[:300]
+                )
+                continue
+            Deadline.objects.filter(pk=deadline.pk).update(
+                state=DeadlineState.FIRED, fired_at=self.at, outcome="applied"
+            )
+            return Dispute.unscoped.get(pk=dispute.pk)
+        raise StoryFailed(f"no {pending[0].kind} deadline could act in {dispute.status}")

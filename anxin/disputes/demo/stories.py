@@ -169,17 +169,18 @@ STORIES: tuple[Story, ...] = (
         "demo",
         QUALITY,
         "Returns are accepted only in unused condition; the item shows signs of use.",
-        80,
+        60,
         R.PARTIAL_REFUND,
         "After a week of normal use the item started falling apart (photos attached). I followed "
         "the care instructions exactly. I don't want to send it back, but I'd like a partial "
         "refund for the defect.",
         (
-            at(79, "consumer", "photo", note="The damage after one week"),
-            at(60, "agent", "intervene",
+            # (mediation's 48-hour service target, counted from the intervention, is still ahead)
+            at(59, "consumer", "photo", note="The damage after one week"),
+            at(40, "agent", "intervene",
                reason="The consumer called the hotline; the shop has not answered for 20 hours."),
-            at(40, "merchant", "photo", note=PHOTO_QC),
-            at(39.5, "merchant", "submit",
+            at(30, "merchant", "photo", note=PHOTO_QC),
+            at(29.5, "merchant", "submit",
                statement="每件商品出库前都经过检查（见附图），照片中的损坏更像是正常磨损，"
                "不属于质量问题。可以给予10元优惠券作为补偿。"),
         ),
@@ -192,17 +193,17 @@ STORIES: tuple[Story, ...] = (
         "consumer",
         NOT_AS_DESCRIBED,
         "商品与描述一致，不支持退款。",
-        120,
+        70,
         R.FULL_REFUND,
         "收到的{item}和详情页写的参数对不上（材质、规格都和页面不一样），"
         "我已经把实物和详情页截图放在一起拍了照片。要求全额退款。",
         (
-            at(119, "consumer", "photo", note="实物与详情页参数对比"),
-            at(110, "merchant", "propose", remedy=R.EXCHANGE,
+            at(69, "consumer", "photo", note="实物与详情页参数对比"),
+            at(60, "merchant", "propose", remedy=R.EXCHANGE,
                note="可以给您换一件，来回运费我们出。"),
-            at(100, "consumer", "decline", reason="换了也是同一批货，不换。"),
-            at(90, "consumer", "request_intervention", reason="协商不成，请平台介入。"),
-            at(70, "merchant", "submit",
+            at(55, "consumer", "decline", reason="换了也是同一批货，不换。"),
+            at(40, "consumer", "request_intervention", reason="协商不成，请平台介入。"),
+            at(30, "merchant", "submit",
                statement="详情页参数与实物一致，厚薄属于个人感受差异。"),
             at(8, "agent", "propose", remedy=R.PARTIAL_REFUND, share=0.6,
                note="经核对，详情页部分参数的描述与实物确有差异，但商品可以正常使用。"

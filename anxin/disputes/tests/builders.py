@@ -83,11 +83,18 @@ def proposal_by(dispute: Dispute, party: str, at: datetime, amount: str = "10.00
     )
 
 
-def round_for(dispute: Dispute, party: str, at: datetime, *, due: timedelta) -> EvidenceRound:
+def round_for(
+    dispute: Dispute,
+    party: str,
+    at: datetime,
+    *,
+    due: timedelta,
+    kind: str = RoundKind.SUPPLEMENTARY,
+) -> EvidenceRound:
     return EvidenceRound.objects.create(
         dispute=dispute,
         number=dispute.rounds.count() + 1,
-        kind=RoundKind.SUPPLEMENTARY,
+        kind=kind,
         party=party,
         template="B-1" if party == Party.CONSUMER else "B-6",
         opened_by="user:1",

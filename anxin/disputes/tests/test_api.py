@@ -15,17 +15,25 @@ from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
+from anxin.accounts.models import User
+from anxin.accounts.services import actor_for_user
 from anxin.cases.models import Case, Refund
 from anxin.cases.tests.builders import png_bytes, upload
+from anxin.catalog.models import Customer
+from anxin.catalog.tests import factories as f
 from anxin.core import clock
+from anxin.core.actors import Role
+from anxin.core.errors import Conflict
+from anxin.disputes.models import Dispute, JuryVote
 from anxin.disputes.notify import DISPUTE_EVENTS
+from anxin.disputes.services import jury_vote
 from anxin.disputes.workflow import DISPUTE_WORKFLOW
 from anxin.notifications.delivery import outbox_deliver_until_idle
 from anxin.notifications.events import webhook_events
-from anxin.notifications.models import OutboxMessage
+from anxin.notifications.models import Notification, OutboxMessage
 from anxin.notifications.tests.receiver import Receiver, receiver_serving
 
-from .api_world import RATIONALE, DisputeWorld, disputes_snapshot, ruling_payload
+from .api_world import RATIONALE, DisputeWorld, disputes_snapshot, ruling_payload, signed_order
 from .api_world import _dispute_world as _dispute_world  # the module's world (a fixture)
 from .api_world import w as w
 
@@ -148,10 +156,12 @@ def test_a_merchant_integration_answers_a_round_carries_out_the_decision_and_app
     assert mine["rulings"][0]["rationale"] == RATIONALE
     assert mine["rulings"][0]["rules"] == ["P-9", "B-1"]
     assert "appeal" in mine["actions"]
-    # and appeals, with evidence given after the decision
+    # and appeals, with evidence given after the decision, to an arbitrator who did not decide it
+    second = f.user("arbitrator-2", Role.ARBITRATOR)
     refused = token.post(f"/disputes/{number}/actions/appeal", {"statement": "判决不公"})
     assert refused.status_code == 422 and set(refused.json()["error"]["fields"]) == {"evidence"}
     _ok(upload(token, f"/disputes/{number}/evidence", png_bytes(color=(1, 2, 3)), "new.png"), 201)
+    clock.advance(timedelta(hours=3))
     appealed = _ok(
         token.post(f"/disputes/{number}/actions/appeal", {"statement": "有新的质检报告。"})
     )
@@ -161,6 +171,14 @@ def test_a_merchant_integration_answers_a_round_carries_out_the_decision_and_app
         "appeal",
     )
     assert [e["for_appeal"] for e in appealed["evidence"]] == [False, True]
+    dispute = Dispute.unscoped.get(number=number)
+    assert dispute.appeal_arbitrator_id == second.pk and dispute.appealed_at == clock.now()
+    # the appeal's arbitrator is told, and its service target (7 days) is the next deadline
+    assert Notification.objects.filter(recipient=second, kind="dispute_appeal").count() == 1
+    assert (appealed["due_kind"], parse_datetime(appealed["due_at"])) == (
+        "appeal_target",
+        clock.now() + timedelta(days=7),
+    )
 
 
 def test_a_mediators_proposal_settles_when_both_sides_accept_it(w: DisputeWorld) -> None:
@@ -266,8 +284,9 @@ def test_the_panel_reads_no_personal_data_and_votes_once(w: DisputeWorld) -> Non
 def test_advance_compensation_shows_on_the_deposit_and_a_top_up_pays_it_back(
     w: DisputeWorld,
 ) -> None:
+    # (in arbitration, the arbitrator pays at once: agents act only during mediation)
     paid = _ok(
-        w.api("agent").post(
+        w.api("arbitrator").post(
             f"/disputes/{w.arb.number}/actions/fast_track", {"reason": "小额，平台先行赔付"}
         )
     )
@@ -488,6 +507,62 @@ def _refs(text: str) -> list[str]:
 
 
 # --- webhooks -----------------------------------------------------------------------------------
+
+
+def test_the_vote_that_fills_the_panel_closes_it_and_a_dispute_has_one_panel(
+    w: DisputeWorld, settings: Any
+) -> None:
+    # given a panel of one seat, and two consumers who may sit on it
+    settings.ANXIN_DISPUTE_JURY_SIZE = 1
+    late = User.objects.get(pk=w.users["consumer_b"].pk)
+    late.pk, late.username = None, "consumer-c"
+    late.save()
+    order = signed_order(w.base.m2, "E-C1", "buyer-c")
+    Customer.objects.filter(pk=order.customer_id).update(user=late)
+    # when consumer B's vote fills it
+    jury_vote(actor=w.actors["consumer_b"], dispute=w.jury, payload={"vote": "consumer"})
+    # then the same step closed it (the system, J-1), with B's vote as the majority
+    jury = Dispute.unscoped.get(pk=w.jury.pk)
+    assert (jury.status, jury.jury_verdict, jury.jury_until) == ("arbitration", "consumer", None)
+    last = jury.events.order_by("pk").last()
+    assert (last.action, last.actor_role, last.reason) == (
+        "close_jury",
+        "system",
+        "J-1: the panel is full",
+    )
+    # a later vote is refused, and not kept
+    with pytest.raises(Conflict, match=r"Voting on this dispute has closed\.") as refused:
+        jury_vote(actor=actor_for_user(late), dispute=w.jury, payload={"vote": "merchant"})
+    assert refused.value.code == "dispute.jury_closed"
+    assert list(JuryVote.objects.filter(dispute=jury).values_list("vote", flat=True)) == [
+        "consumer"
+    ]
+    # and the arbitrator cannot send the dispute to a second panel
+    again = w.api("arbitrator").post(f"/disputes/{w.jury.number}/actions/send_to_jury", {})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "dispute.jury_done"
+    assert Dispute.unscoped.get(pk=w.jury.pk).state_version == jury.state_version
+
+
+def test_the_merchant_hears_of_a_new_dispute_once(w: DisputeWorld, receiver: Receiver) -> None:
+    # given the shop's integration listens for new disputes
+    receiver.endpoint(w.base.m1, "m1", events=["dispute.open"])
+    # when consumer A disputes the fresh rejected request
+    before = set(Notification.objects.values_list("pk", flat=True))
+    OutboxMessage.objects.all().delete()
+    _ok(
+        w.api("consumer_a").post(
+            f"/cases/{w.fresh.number}/dispute",
+            {"claim": "full_refund", "statement": "商家拒绝退货，要求全额退款。"},
+        ),
+        201,
+    )
+    # then each of the shop's people gets one message about it: the request's escalation
+    new = Notification.objects.exclude(pk__in=before)
+    shop = [w.users["m1_staff"].pk, w.users["m1_admin"].pk]
+    assert sorted(new.values_list("recipient", "kind")) == [(pk, "escalate") for pk in shop]
+    # and its integration the dispute's own event (a webhook only, no message of its own)
+    hooks = OutboxMessage.objects.filter(channel="webhook").values_list("event", flat=True)
+    assert list(hooks) == ["dispute.open"]
 
 
 def test_every_dispute_step_is_a_declared_webhook_event() -> None:

@@ -326,7 +326,7 @@ NEG = {
 ARB = {
     "consumer_a": ["withdraw"],
     "m1_token": [],
-    "agent": ["fast_track", "open_round", "suspend"],
+    "agent": [],  # in arbitration, the arbitrator handles it (agents act during mediation)
     "arbitrator": ["fast_track", "open_round", "rule", "send_to_jury", "suspend"],
     "admin": [],
 }

@@ -1,5 +1,6 @@
 """Dispute races on PostgreSQL: a consumer accepting a proposal while the sweeper closes the
-evidence round on its deadline, and two arbitrators deciding at once. Exactly one wins; the other
+evidence round on its deadline, two arbitrators deciding at once, and two panel members voting
+for a panel's last seat. Exactly one wins; the other
 is a recorded no-op (a deadline marked ``noop``) or a 409 to the person, and money moves at most
 once.
 
@@ -16,19 +17,23 @@ from decimal import Decimal
 
 import pytest
 
+from anxin.accounts.models import User
+from anxin.accounts.services import actor_for_user
 from anxin.cases.choices import CaseStatus
 from anxin.cases.models import Case, Refund
 from anxin.cases.tests.fixtures_pg import postgres_required, race, reference_rows
-from anxin.cases.tests.helpers import NOW, consumer_of, merchant_actor
+from anxin.cases.tests.helpers import NOW, consumer_of, delivered_order, merchant_actor
+from anxin.catalog.models import Customer
 from anxin.catalog.tests import factories as f
 from anxin.core import clock
-from anxin.core.actors import Role
+from anxin.core.actors import Actor, Role
+from anxin.core.errors import Conflict
 from anxin.core.models import Deadline, DeadlineState
 from anxin.core.sweeper import deadline_sweep, sweep_until_idle
 from anxin.core.workflow import TransitionNotAllowed
 from anxin.disputes.choices import DisputeStatus
-from anxin.disputes.models import DepositEntry, Dispute, Ruling
-from anxin.disputes.services import dispute_act, dispute_open, proposal_answer
+from anxin.disputes.models import DepositEntry, Dispute, JuryVote, Ruling
+from anxin.disputes.services import dispute_act, dispute_open, jury_vote, proposal_answer
 
 from .builders import rejected_case, ruling_payload, staff
 
@@ -37,9 +42,11 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 logger = logging.getLogger(__name__)
 
 
-def _in_a_round_with_an_offer(shop, external_id: str) -> tuple[Dispute, int, Deadline]:
+def _in_a_round_with_an_offer(shop, external_id: str) -> tuple[Dispute, int, Deadline, Deadline]:
     """A dispute waiting for the merchant's evidence (the platform stepped in at once, the
-    merchant never answered the claim), with the merchant's offer of 30.00 open."""
+    merchant never answered the claim), with the merchant's offer of 30.00 open (an offer is no
+    evidence: the round's end decides it, ``round_missed``; its other end, ``round_lapsed``, falls
+    due at the same time and is a no-op)."""
     case = rejected_case(shop, external_id)
     consumer = consumer_of(case.order)
     dispute = dispute_open(
@@ -54,11 +61,12 @@ def _in_a_round_with_an_offer(shop, external_id: str) -> tuple[Dispute, int, Dea
         action="propose",
         payload={"remedy": "partial_refund", "amount": "30.00"},
     )
-    round_due = Deadline.objects.get(
+    round_due, round_end = Deadline.objects.filter(
         subject_type="disputes.dispute", subject_id=dispute.pk, state=DeadlineState.PENDING
-    )
-    assert round_due.kind == "evidence_round"
-    return dispute, dispute.proposals.get(status="open").pk, round_due
+    ).order_by("pk")
+    assert (round_due.action, round_end.action) == ("round_missed", "round_lapsed")
+    assert round_due.due_at == round_end.due_at
+    return dispute, dispute.proposals.get(status="open").pk, round_due, round_end
 
 
 def test_accepting_an_offer_while_the_sweeper_closes_the_round_does_one_of_them():
@@ -69,7 +77,7 @@ def test_accepting_an_offer_while_the_sweeper_closes_the_round_does_one_of_them(
     for i in range(12):
         # given a round whose deadline is due and an open offer the consumer is about to accept
         clock.freeze(NOW)
-        dispute, proposal, round_due = _in_a_round_with_an_offer(shop, f"RACE-{i}")
+        dispute, proposal, round_due, round_end = _in_a_round_with_an_offer(shop, f"RACE-{i}")
         consumer = consumer_of(dispute.case.order)
         due = round_due.due_at + timedelta(seconds=1)
         clock.freeze(due)
@@ -93,6 +101,9 @@ def test_accepting_an_offer_while_the_sweeper_closes_the_round_does_one_of_them(
         move = moves[0]
         assert move.from_status == DisputeStatus.AWAITING_EVIDENCE
         round_due.refresh_from_db()
+        round_end.refresh_from_db()
+        # (the round's other end never acts: cancelled with the move, or a recorded no-op)
+        assert round_end.state in (DeadlineState.CANCELLED, DeadlineState.NOOP), round_end.state
         if move.action == "accept":
             # the consumer won: settled and refunded the offer; the round's deadline was
             # cancelled, or is a recorded no-op (the sweeper held it, then found the dispute moved)
@@ -173,3 +184,59 @@ def test_two_arbitrators_ruling_at_once_make_one_ruling():
         assert dispute.events.filter(action="rule").count() == 1
         seen["first" if winner is first else "second"] += 1
     logger.warning("two arbitrators ruling at once, 6 races: %s", dict(seen))
+
+
+def _juror(shop, name: str) -> Actor:
+    """A consumer who may sit on a panel: an account of 90 days and an order of their own."""
+    buyer = {"external_id": name, "name": "李四", "phone": "13900000000", "address": "北京市"}
+    order = delivered_order(shop, f"ORD-{name}", customer=buyer)
+    user = f.user(name, Role.CONSUMER)
+    User.objects.filter(pk=user.pk).update(date_joined=NOW - timedelta(days=90))
+    Customer.objects.filter(pk=order.customer_id).update(user=user)
+    return actor_for_user(User.objects.get(pk=user.pk))
+
+
+def test_two_votes_for_a_panels_last_seat_keep_one_and_close_it(settings):
+    postgres_required()
+    reference_rows()
+    settings.ANXIN_DISPUTE_JURY_SIZE = 1
+    shop = f.merchant("race-3")
+    agent, arbitrator = staff("agent-j", Role.AGENT), staff("arb-j", Role.ARBITRATOR)
+    jurors = [_juror(shop, f"juror-{n}") for n in (1, 2)]
+    seen: Counter[str] = Counter()
+    for i in range(6):
+        # given a dispute on a public review panel with one seat left
+        clock.freeze(NOW)
+        case = rejected_case(shop, f"JURY-{i}")
+        consumer = consumer_of(case.order)
+        dispute = dispute_open(
+            actor=consumer,
+            case=case,
+            payload={"claim": "partial_refund", "amount": "30.00", "statement": "开线了"},
+        )
+        dispute_act(actor=consumer, dispute=dispute, action="request_intervention")
+        for step in ("close_round", "refer"):
+            dispute_act(actor=agent, dispute=dispute, action=step, payload={"reason": "转仲裁"})
+        dispute_act(actor=arbitrator, dispute=dispute, action="send_to_jury", payload={})
+
+        # when both panel members vote at the same moment
+        outcomes = race(
+            *(
+                lambda j=j, d=dispute: jury_vote(
+                    actor=j, dispute=Dispute.objects.get(pk=d.pk), payload={"vote": "consumer"}
+                )
+                for j in jurors
+            )
+        )
+
+        # then one vote was kept, and it closed the panel in the same step; the other voter was
+        # told voting had closed, and their vote is not stored
+        refused = [o for o in outcomes if isinstance(o, BaseException)]
+        assert len(refused) == 1, outcomes
+        assert isinstance(refused[0], Conflict) and refused[0].code == "dispute.jury_closed"
+        assert JuryVote.objects.filter(dispute=dispute).count() == 1
+        dispute.refresh_from_db()
+        assert (dispute.status, dispute.jury_verdict) == (DisputeStatus.ARBITRATION, "consumer")
+        assert dispute.events.filter(action="close_jury", actor="system").count() == 1
+        seen["first" if refused[0] is outcomes[1] else "second"] += 1
+    logger.warning("two votes for a panel's last seat, 6 races: %s", dict(seen))

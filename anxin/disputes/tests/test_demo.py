@@ -33,6 +33,11 @@ from anxin.disputes.selectors import DisputeFilters, disputes_for, panels_for
 from anxin.disputes.workflow import DEADLINES, DISPUTE_WORKFLOW
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+TARGETS = {
+    DisputeStatus.MEDIATION: "mediation_target",
+    DisputeStatus.ARBITRATION: "arbitration_target",
+    DisputeStatus.APPEALED: "appeal_target",
+}
 NOW = datetime(2026, 3, 16, 10, 30, tzinfo=SHANGHAI)  # a Monday morning
 ORDERS, CASES = 400, 12
 S = DisputeStatus
@@ -220,12 +225,16 @@ def test_everyone_waits_on_a_live_deadline(demo):
     pending = Deadline.objects.filter(subject_type="disputes.dispute", state="pending")
     # then
     for dispute in open_disputes:
+        assert dispute.due_at is not None and dispute.due_at > NOW, dispute.status
         if dispute.status in DEADLINES:
-            assert dispute.due_at is not None and dispute.due_at > NOW, dispute.status
             assert pending.filter(subject_id=dispute.pk, due_at=dispute.due_at).exists()
-        else:  # mediation, arbitration, appeal: the handler acts, no clock runs
-            assert dispute.due_at is None
+        else:  # mediation, arbitration, appeal: the handler's service target, nothing fires
+            assert dispute.due_kind == TARGETS[dispute.status], dispute.status
+            assert not pending.filter(subject_id=dispute.pk).exists()
     assert not pending.filter(due_at__lte=NOW).exists()
+    # a negotiation the merchant answered waits on its 7-day lapse, one it did not on the 24 h
+    kinds = {d.merchant_answered_at is None: d.due_kind for d in _disputes(S.NEGOTIATING)}
+    assert kinds == {True: "negotiation", False: "negotiation_lapse"}
     assert not Dispute.unscoped.filter(status__in=TERMINAL, due_at__isnull=False).exists()
 
 

@@ -12,17 +12,19 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils.dateparse import parse_datetime
 
 from anxin.cases.models import LedgerEntry, LedgerKind, Refund
 from anxin.cases.tests.builders import png_bytes, upload
 from anxin.cases.tests.helpers import NOW, warehouse
-from anxin.catalog.models import Customer
+from anxin.catalog.models import Customer, Merchant
 from anxin.catalog.tests import factories as f
 from anxin.core import clock
 from anxin.core.actors import Role
 from anxin.core.models import Deadline, DeadlineState
 from anxin.core.sweeper import SweepResult, sweep_until_idle
 from anxin.disputes.models import DepositEntry, Dispute
+from anxin.notifications.models import Notification
 from conftest import ApiClient
 
 from .builders import RATIONALE, ruling_payload
@@ -201,8 +203,11 @@ def test_negotiation_accepted_is_refunded(world):
     seen = world.act(world.merchant, number, "propose", remedy="partial_refund", amount="50.00",
                      note="不退货，退50元")  # fmt: skip
     claim, offer = seen["proposals"]
-    # (the claim was the consumer's first proposal; the counter-offer answered it)
-    assert (claim["by"], claim["amount"], claim["status"]) == ("consumer", "85.00", "declined")
+    # (the claim was the consumer's first proposal; the counter-offer answered it). A full refund
+    # is what the request was found eligible for: one of the two shirts back loses the 满减
+    # (170.00 − 99.00 = 71.00), not the pro-rata 85.00
+    assert world.consumer.get(f"/cases/{case}").json()["refund_amount"] == "71.00"
+    assert (claim["by"], claim["amount"], claim["status"]) == ("consumer", "71.00", "declined")
     assert (offer["by"], offer["amount"], offer["status"]) == ("merchant", "50.00", "open")
     # the consumer sees it and may accept it
     mine = world.get(world.consumer, number)
@@ -245,7 +250,7 @@ def test_a_missed_round_decides_for_the_consumer_and_the_merchant_pays(world):
         ruling = decided["rulings"][0]
         assert (ruling["remedy"], ruling["amount"], ruling["automatic"]) == (
             "full_refund",
-            "85.00",
+            "71.00",
             True,
         )
         assert "did not give the evidence" in ruling["rationale"] and "P-9" in ruling["rationale"]
@@ -253,8 +258,8 @@ def test_a_missed_round_decides_for_the_consumer_and_the_merchant_pays(world):
     # and the merchant carries it out within 24 h: its own refund, nothing from the deposit
     assert "execute" in decided["actions"]
     assert world.act(world.merchant, number, "execute")["status"] == "executed"
-    assert _money(case) == [(LedgerKind.REFUND, D("85.00"))]
-    assert _refunds_seen(world, case) == [("85.00", "succeeded")]
+    assert _money(case) == [(LedgerKind.REFUND, D("71.00"))]
+    assert _refunds_seen(world, case) == [("71.00", "succeeded")]
     assert not DepositEntry.objects.exists()
     _sweeping_twice_changes_nothing(world, number)
 
@@ -269,10 +274,15 @@ def test_arbitration_partial_refund_with_a_rationale_both_sides_read(world):
     offer_id = offer["proposals"][-1]["id"]
     world.post(world.consumer, f"/disputes/{number}/proposals/{offer_id}/decline")
     # having answered, the merchant gets its 24 h: the consumer cannot call the platform in yet,
-    # and the negotiation deadline does not step in (a recorded no-op)
+    # and the negotiation deadline does not step in (it is no longer armed): what waits now is
+    # the 7-day lapse, counted from the opening (P-8)
     early = world.act(world.consumer, number, "request_intervention", status=409)
     assert "24 hours" in early["error"]["message"]
-    assert world.sweep(hours=24).noop == 1
+    waiting = world.get(world.consumer, number)
+    assert waiting["due_kind"] == "negotiation_lapse"
+    opened = Dispute.objects.get(number=number).opened_at
+    assert parse_datetime(waiting["due_at"]) == opened + timedelta(days=7)
+    assert world.sweep(hours=24).claimed == 0
     world.act(world.consumer, number, "request_intervention")
     # the merchant answers the round with a photo; the mediator hands over to arbitration
     given = upload(world.merchant, f"/disputes/{number}/evidence", png_bytes(), name="收货照片.png")
@@ -281,7 +291,12 @@ def test_arbitration_partial_refund_with_a_rationale_both_sides_read(world):
         world.act(world.merchant, number, "submit", statement="退回时吊牌已拆")["status"]
         == "mediation"
     )
-    world.act(world.agent, number, "refer", reason="双方各执一词")
+    referred = world.act(world.agent, number, "refer", reason="双方各执一词")
+    # (the arbitrator's 5-day service target is shown as the next deadline; nothing fires on it)
+    assert (referred["due_kind"], parse_datetime(referred["due_at"])) == (
+        "arbitration_target",
+        clock.now() + timedelta(days=5),
+    )
     arbitrator = world.arbitrator_of(number)
     # the arbitrator asks the consumer for photos of the defect (B-1), which the consumer gives
     world.act(arbitrator, number, "open_round", party="consumer", template="B-1",
@@ -326,19 +341,19 @@ def test_the_platform_pays_first_when_the_merchant_does_not(world, deposit):
     # then the platform paid the consumer (a compensation) and took it from the deposit
     assert world.get(world.consumer, number)["status"] == "executed"
     assert world.consumer.get(f"/cases/{case}").json()["status"] == "refunded"
-    assert _money(case) == [(LedgerKind.COMPENSATION, D("85.00"))]
-    assert _refunds_seen(world, case) == [("85.00", "succeeded")]
+    assert _money(case) == [(LedgerKind.COMPENSATION, D("71.00"))]
+    assert _refunds_seen(world, case) == [("71.00", "succeeded")]
     account = _deposit(world)
     deduction = account["entries"][0]
     assert (deduction["kind"], deduction["amount"], deduction["dispute"]) == (
         "deduction",
-        "85.00",
+        "71.00",
         number,
     )
     if deposit:
         # within the balance: nothing owed, nothing held
         assert (account["balance"], account["owed"], account["settlement_held"]) == (
-            "2915.00",
+            "2929.00",
             "0.00",
             False,
         )
@@ -347,14 +362,14 @@ def test_the_platform_pays_first_when_the_merchant_does_not(world, deposit):
         # beyond the balance: owed, one open request (the debt and the 2000 minimum), held
         assert (account["balance"], account["owed"], account["settlement_held"]) == (
             "0.00",
-            "85.00",
+            "71.00",
             True,
         )
-        assert account["top_up_request"]["amount"] == "2085.00"
+        assert account["top_up_request"]["amount"] == "2071.00"
         # the merchant pays; the platform records it (twice: the same payment counts once)
         for _ in range(2):
             world.post(world.admin, "/merchants/m1/deposit/top-ups",
-                       {"amount": "2085.00", "reference": "BANK-2"}, status=201)  # fmt: skip
+                       {"amount": "2071.00", "reference": "BANK-2"}, status=201)  # fmt: skip
         account = _deposit(world)
         assert (account["balance"], account["owed"], account["settlement_held"]) == (
             "2000.00",
@@ -377,8 +392,8 @@ def test_an_appeal_reversing_a_paid_decision_credits_the_deposit(world):
     first = _in_arbitration(world, number)
     world.act(first, number, "rule", **ruling_payload(remedy="full_refund", amount="0"))
     world.sweep(hours=25)  # the merchant does not pay: the platform does, from the deposit
-    assert _money(case) == [(LedgerKind.COMPENSATION, D("85.00"))]
-    assert _deposit(world)["balance"] == "1915.00"
+    assert _money(case) == [(LedgerKind.COMPENSATION, D("71.00"))]
+    assert _deposit(world)["balance"] == "1929.00"
     # the merchant appeals within 7 days, which needs new evidence
     clock.advance(timedelta(days=2))
     refused = world.act(world.merchant, number, "appeal", status=422, statement="有新证据")
@@ -401,13 +416,13 @@ def test_an_appeal_reversing_a_paid_decision_credits_the_deposit(world):
     assert second is world.other_arbitrator(first_id)
     final = world.act(second, number, "rule_appeal", **ruling_payload(remedy="reject", amount="0"))
     assert (final["status"], final["outcome"]) == ("final", "merchant")
-    assert final["events"][-1]["data"]["credited_merchant"] == "85.00"
+    assert final["events"][-1]["data"]["credited_merchant"] == "71.00"
     # then the consumer keeps what was paid, and the merchant's deposit gets it back
-    assert _money(case) == [(LedgerKind.COMPENSATION, D("85.00"))]
+    assert _money(case) == [(LedgerKind.COMPENSATION, D("71.00"))]
     account = _deposit(world)
     assert [(e["kind"], e["amount"]) for e in account["entries"][:2]] == [
-        ("credit", "85.00"),
-        ("deduction", "85.00"),
+        ("credit", "71.00"),
+        ("deduction", "71.00"),
     ]
     assert (account["balance"], account["owed"], account["settlement_held"]) == (
         "2000.00",
@@ -461,4 +476,172 @@ def test_a_small_claim_is_paid_at_once(world):
     assert _money(case) == [(LedgerKind.COMPENSATION, D("50.00"))]
     assert _refunds_seen(world, case) == [("50.00", "succeeded")]
     assert _deposit(world)["entries"][0]["amount"] == "50.00"
+    _sweeping_twice_changes_nothing(world, number)
+
+
+# --- (g) P-8: a negotiation the merchant answered lapses 7 days after it was opened -------------
+
+
+def test_a_negotiation_neither_settled_nor_taken_to_the_platform_lapses_after_7_days(world):
+    shop_staff = f.user(
+        "shop-staff", Role.MERCHANT_STAFF, merchants=[Merchant.objects.get(code="m1")]
+    )
+    case, number = _disputed(world, claim="full_refund")
+    world.act(world.merchant, number, "propose", remedy="partial_refund", amount="20.00")
+    # the consumer neither accepts nor asks the platform in: nothing happens for 7 days …
+    assert world.sweep(hours=24).claimed == 0
+    assert world.sweep(days=5, hours=23).claimed == 0
+    waiting = world.get(world.consumer, number)
+    assert (waiting["status"], waiting["due_kind"]) == ("negotiating", "negotiation_lapse")
+    # … then the dispute lapses (as a withdrawal) and the request closes with it
+    swept = world.sweep(hours=1)
+    assert (swept.fired, swept.noop) == (1, 0)
+    lapsed = world.get(world.consumer, number)
+    assert (lapsed["status"], lapsed["outcome"], lapsed["due_at"]) == (
+        "withdrawn",
+        "withdrawn",
+        None,
+    )
+    assert [(e["action"], e["actor_role"]) for e in lapsed["events"]][-1] == ("lapse", "system")
+    assert world.consumer.get(f"/cases/{case}").json()["status"] == "closed"
+    assert [p["status"] for p in lapsed["proposals"]] == ["declined", "lapsed"]
+    assert _money(case) == []
+    # and both sides are told, in-app
+    told = Notification.objects.filter(kind="dispute_lapse").values_list("recipient", flat=True)
+    assert sorted(told) == sorted(
+        [shop_staff.pk, Customer.objects.get(external_id="buyer-1").user_id]
+    )
+    assert world.sweep(days=30).claimed == 0
+
+
+# --- (h) P-9/P-10: a round that runs out goes back to the mediator unless nothing was given ------
+
+
+def test_a_round_with_something_given_goes_back_to_the_mediator_and_never_decides(world):
+    case, number = _disputed(world, claim="full_refund")
+    world.act(world.agent, number, "intervene", reason="商家一直未回复")  # the agent mediates
+    intervened = Dispute.objects.get(number=number).intervened_at
+    # the merchant gives a photo in its answer round but never sends the answer itself
+    given = upload(world.merchant, f"/disputes/{number}/evidence", png_bytes(), name="面单.png")
+    assert given.status_code == 201 and given.json()["round"] == 1
+    # when the round runs out: the round's other end acts (a recorded no-op for round_missed)
+    swept = world.sweep(hours=25)
+    assert (swept.fired, swept.noop) == (1, 1)
+    back = world.get(world.agent, number)
+    assert back["status"] == "mediation" and back["rulings"] == []
+    assert back["rounds"][0]["status"] == "answered"
+    assert back["events"][-1]["action"] == "round_lapsed"
+    # the mediator is told, and decides on the evidence present by its 48-hour target
+    told = Notification.objects.filter(kind="dispute_round_lapsed")
+    assert [n.recipient.username for n in told] == ["agent-1"]
+    assert (back["due_kind"], parse_datetime(back["due_at"])) == (
+        "mediation_target",
+        intervened + timedelta(hours=48),
+    )
+    # a supplementary round (#10) that gets nothing goes back as well, missed, deciding nothing
+    world.act(world.agent, number, "open_round", party="consumer", template="B-1",
+              request="请上传开线处的照片", reason="需要消费者补充照片")  # fmt: skip
+    swept = world.sweep(days=3)
+    assert (swept.fired, swept.noop) == (1, 1)
+    back = world.get(world.agent, number)
+    assert back["status"] == "mediation" and back["rulings"] == []
+    assert [r["status"] for r in back["rounds"]] == ["answered", "missed"]
+    assert world.consumer.get(f"/cases/{case}").json()["status"] == "disputed"
+    assert _money(case) == []
+
+
+# --- (i) a rejected claim: the case stays disputed until the decision is final ------------------
+
+
+@pytest.mark.parametrize("by", ["platform", "merchant"])
+def test_a_rejected_claim_keeps_the_request_disputed_until_the_decision_is_final(world, by):
+    case, number = _disputed(world, claim="full_refund")
+    arbitrator = _in_arbitration(world, number)
+    ruled = world.act(arbitrator, number, "rule", **ruling_payload(remedy="reject", amount="0"))
+    assert (ruled["status"], ruled["outcome"]) == ("ruled", "merchant")
+    # nothing is carried out for a rejection: the merchant's "carry out", or else the next sweep,
+    # only records it (the sweep quietly: no in-app message for it)
+    if by == "merchant":
+        world.act(world.merchant, number, "execute")
+    else:
+        assert world.sweep(hours=1).fired == 1
+    carried = world.get(world.consumer, number)
+    assert carried["status"] == "executed" and "appeal" in carried["actions"]
+    assert not Notification.objects.filter(kind="dispute_enforce").exists()
+    # the request stays disputed while an appeal is possible
+    assert world.consumer.get(f"/cases/{case}").json()["status"] == "disputed"
+    assert world.sweep(days=6).claimed == 0
+    assert world.consumer.get(f"/cases/{case}").json()["status"] == "disputed"
+    # and closes when the decision becomes final (7 days after it was taken)
+    assert world.sweep(days=1).fired == 1
+    final = world.get(world.consumer, number)
+    assert (final["status"], final["outcome"]) == ("final", "merchant")
+    assert world.consumer.get(f"/cases/{case}").json()["status"] == "closed"
+    assert _money(case) == [] and not DepositEntry.objects.exists()
+    _sweeping_twice_changes_nothing(world, number)
+
+
+def test_an_appeal_turning_a_rejection_into_a_refund_pays_it_as_compensation(world):
+    case, number = _disputed(world, claim="full_refund")
+    first = _in_arbitration(world, number)
+    world.act(first, number, "rule", **ruling_payload(remedy="reject", amount="0"))
+    world.sweep(hours=1)
+    # the consumer appeals with new evidence; the other arbitrator orders a partial refund
+    upload(world.consumer, f"/disputes/{number}/evidence", png_bytes(color=(7, 8, 9)))
+    world.act(world.consumer, number, "appeal", statement="补充了检测报告")
+    assert world.consumer.get(f"/cases/{case}").json()["status"] == "disputed"
+    second = world.arbitrator_of(number, appeal=True)
+    final = world.act(second, number, "rule_appeal", **ruling_payload(amount="45.00"))
+    # then the platform pays it at once (recovered from the deposit) and the request is refunded
+    assert (final["status"], final["outcome"]) == ("final", "split")
+    assert final["events"][-1]["data"]["paid_more"] == "45.00"
+    assert _money(case) == [(LedgerKind.COMPENSATION, D("45.00"))]
+    assert world.consumer.get(f"/cases/{case}").json()["status"] == "refunded"
+    assert _deposit(world)["entries"][0]["amount"] == "45.00"
+    _sweeping_twice_changes_nothing(world, number)
+
+
+# --- (j) the merchant already has the item: only money can settle it ----------------------------
+
+
+def test_with_the_item_already_at_the_merchants_only_money_is_claimed_proposed_or_decided(world):
+    # given an exchange the merchant received, then left alone for 72 hours
+    opened = world.post(
+        world.consumer,
+        "/cases",
+        {"order": world.order["id"], "line": "L1", "type": "exchange", "reason": "quality/defect"},
+        status=201,
+    )
+    case = opened["number"]
+    world.post(world.merchant, f"/cases/{case}/actions/approve")
+    world.post(world.consumer, f"/cases/{case}/actions/ship_return",
+               {"carrier": "SF", "tracking_number": "SF-BACK-1"})  # fmt: skip
+    world.post(world.merchant, f"/cases/{case}/actions/confirm_receipt")
+    assert world.consumer.get(f"/cases/{case}").json()["status"] == "received"
+    clock.advance(timedelta(hours=72))
+    # when the consumer disputes it: sending the item again is refused, on the claim
+    path = f"/cases/{case}/dispute"
+    for claim in ("return_refund", "exchange", "repair"):
+        body = {"claim": claim, "statement": "换回来的还是坏的"}
+        refused = world.post(world.consumer, path, body, status=422)
+        assert set(refused["error"]["fields"]) == {"claim"}, claim
+    number = world.post(world.consumer, path, {"claim": "partial_refund", "amount": "30.00",
+                                               "statement": "换回来的还是坏的"}, status=201)["number"]  # fmt: skip
+    # the merchant may not offer a repair either, only money
+    refused = world.act(world.merchant, number, "propose", status=422, remedy="repair")
+    assert set(refused["error"]["fields"]) == {"remedy"}
+    world.act(world.merchant, number, "propose", remedy="partial_refund", amount="10.00")
+    # nor may the arbitrator decide one
+    clock.advance(timedelta(hours=24))
+    arbitrator = _in_arbitration(world, number)
+    refused = world.act(arbitrator, number, "rule", status=422,
+                        **ruling_payload(remedy="exchange", amount="0"))  # fmt: skip
+    assert set(refused["error"]["fields"]) == {"remedy"}
+    decided = world.act(arbitrator, number, "rule", **ruling_payload(amount="25.00"))
+    assert (decided["rulings"][0]["remedy"], decided["rulings"][0]["amount"]) == (
+        "partial_refund",
+        "25.00",
+    )
+    world.act(world.merchant, number, "execute")
+    assert _money(case) == [(LedgerKind.REFUND, D("25.00"))]
     _sweeping_twice_changes_nothing(world, number)

@@ -13,13 +13,15 @@ from typing import Any
 
 import pytest
 
+from anxin.accounts.models import User
 from anxin.cases.choices import CaseStatus, CaseType
+from anxin.cases.ledger import refund_issue
 from anxin.cases.models import Case, LedgerKind, Refund
 from anxin.cases.tests.builders import png_bytes
 from anxin.cases.tests.helpers import NOW, consumer_of, quick_case
 from anxin.core import clock
 from anxin.core.actors import SYSTEM, Actor, Role
-from anxin.core.errors import ValidationFailed
+from anxin.core.errors import Conflict, ValidationFailed
 from anxin.core.models import AuditEntry, Deadline, DeadlineState
 from anxin.core.tests.shared_rows import rows_for_the_group
 from anxin.core.workflow import (
@@ -30,7 +32,7 @@ from anxin.core.workflow import (
 )
 from anxin.disputes.choices import DisputeStatus as S
 from anxin.disputes.choices import Level as L
-from anxin.disputes.choices import Party
+from anxin.disputes.choices import Party, RoundKind
 from anxin.disputes.models import DepositEntry, Dispute, DisputeEvent, Ruling
 from anxin.disputes.parties import party_of
 from anxin.disputes.services import dispute_act, dispute_evidence_add, proposal_answer
@@ -85,6 +87,7 @@ EXPECTED: dict[tuple[str, str], Cell] = {
     **_cells("submit", [S.AWAITING_EVIDENCE], BACK, C | M),
     **_cells("close_round", [S.AWAITING_EVIDENCE], BACK, A | ARB),
     **_cells("round_missed", [S.AWAITING_EVIDENCE], S.RULED, SYS),
+    **_cells("round_lapsed", [S.AWAITING_EVIDENCE], BACK, SYS),
     **_cells("refer", [S.MEDIATION], S.ARBITRATION, A),
     **_cells("send_to_jury", [S.ARBITRATION], S.JURY, ARB),
     **_cells("close_jury", [S.JURY], S.ARBITRATION, ARB | SYS),
@@ -103,21 +106,63 @@ EXPECTED: dict[tuple[str, str], Cell] = {
         S.WITHDRAWN,
         C,
     ),
+    **_cells("lapse", [S.NEGOTIATING], S.WITHDRAWN, SYS),
 }
 ACTIONS = sorted({action for _, action in EXPECTED})
 # Deadlines armed on entering a state: (kind, the system's action when it is due).
 EXPECTED_DEADLINES = {
-    S.NEGOTIATING: [("negotiation", "intervene")],
-    S.AWAITING_EVIDENCE: [("evidence_round", "round_missed")],
+    # P-8: the 24 h the merchant has to answer, or the 7 days (from the opening) a dispute the
+    # merchant answered waits for a settlement or the platform, before it lapses
+    S.NEGOTIATING: [("negotiation", "intervene"), ("negotiation_lapse", "lapse")],
+    # both at the round's end; which of the two acts depends on what was given in the round
+    S.AWAITING_EVIDENCE: [
+        ("evidence_round", "round_missed"),
+        ("evidence_round_end", "round_lapsed"),
+    ],
     S.JURY: [("jury", "close_jury")],
     S.SUSPENDED: [("suspension", "resume")],
     S.RULED: [("execution", "enforce")],
     S.EXECUTED: [("appeal_window", "finalize")],
 }
+# A state with two deadlines of different kinds arms only the one its stored due kind names.
+ARMED_ONLY_FOR = {"intervene": "negotiation", "lapse": "negotiation_lapse"}
+DUE_KINDS = ["negotiation", "negotiation_lapse", "evidence_round", "jury", "suspension",
+             "execution", "appeal_window", "mediation_target", "arbitration_target",
+             "appeal_target", ""]  # fmt: skip
+# Steps an agent takes only while the platform mediates (the arbitrator's once in arbitration).
+MEDIATION_ONLY_FOR_AGENTS = {"open_round", "close_round", "fast_track", "suspend", "resume"}
+# The two ends of an evidence round: exactly one of them may act on a given round.
+ROUND_ENDS = {"round_missed", "round_lapsed"}
 
 
-def _permissive(state: str, level: str = L.MEDIATION) -> SimpleNamespace:
-    """A stand-in dispute whose guards all let the move through."""
+class _Rows:
+    """A stand-in for a related manager: ``filter(...)`` keeps the rows, ``first``/``exists``."""
+
+    def __init__(self, *rows: Any) -> None:
+        self.rows = rows
+
+    def filter(self, **_: Any) -> _Rows:
+        return self
+
+    def first(self) -> Any:
+        return self.rows[0] if self.rows else None
+
+    def exists(self) -> bool:
+        return bool(self.rows)
+
+
+def _open_round(kind: str = "response", statement: str = "", photos: int = 0) -> SimpleNamespace:
+    """The open round of a stand-in dispute, and the photos given in it."""
+    return SimpleNamespace(
+        rounds=_Rows(SimpleNamespace(kind=kind, statement=statement)),
+        evidence=_Rows(*range(photos)),
+    )
+
+
+def _permissive(state: str, level: str = L.MEDIATION, *, defaulted: bool = True) -> SimpleNamespace:
+    """A stand-in dispute whose guards all let the move through — but one of the round's two
+    ends: with ``defaulted`` nothing was given in its open answer round (``round_missed``),
+    else a photo was (``round_lapsed``)."""
     return SimpleNamespace(
         status=state,
         level=level,
@@ -127,6 +172,8 @@ def _permissive(state: str, level: str = L.MEDIATION) -> SimpleNamespace:
         appealed_by="",
         arbitrator_id=None,
         due_at=None,
+        due_kind="",
+        **vars(_open_round(photos=0 if defaulted else 1)),
     )
 
 
@@ -153,11 +200,14 @@ def test_every_action_and_role_in_every_state(state: str) -> None:
         for level in (L.MEDIATION, L.ARBITRATION):
             want = target[level] if isinstance(target, dict) else target
             assert DISPUTE_WORKFLOW.target_of(rule, _permissive(state, level)) == want, action
-    # and what each role is offered (guards passing) is exactly its moves
+    # and what each role is offered (guards passing) is exactly its moves, but for one of the two
+    # ends of an evidence round: the one that does not fit what was given in it
     for role in ROLES:
-        offered = {t.action for t in DISPUTE_WORKFLOW.available(_permissive(state), Actor(role))}
         allowed = {a for (s, a), (roles, _) in EXPECTED.items() if s == state and role in roles}
-        assert offered == allowed, role
+        for defaulted, other_end in ((True, "round_lapsed"), (False, "round_missed")):
+            subject = _permissive(state, defaulted=defaulted)
+            offered = {t.action for t in DISPUTE_WORKFLOW.available(subject, Actor(role))}
+            assert offered == allowed - {other_end}, (role, defaulted)
 
 
 @pytest.mark.parametrize("state", S.values)
@@ -168,11 +218,15 @@ def test_entering_a_state_arms_its_deadline_for_the_stored_due_time(state: str) 
     for start in starts:
         # the system may take the deadline's action in that state
         assert Role.SYSTEM in EXPECTED[(state, start.action)][0]
-        # it fires at the dispute's stored due time (never earlier, at once when past)
-        ahead = SimpleNamespace(due_at=NOW + timedelta(hours=3))
-        assert start.delay(ahead) == timedelta(hours=3)
-        assert start.delay(SimpleNamespace(due_at=NOW - timedelta(hours=1))) == timedelta(0)
-        assert start.delay(SimpleNamespace(due_at=None)) is None
+        for kind in DUE_KINDS:
+            # it fires at the dispute's stored due time (never earlier, at once when past) …
+            armed = ARMED_ONLY_FOR.get(start.action, kind) == kind
+            ahead = SimpleNamespace(due_at=NOW + timedelta(hours=3), due_kind=kind)
+            past = SimpleNamespace(due_at=NOW - timedelta(hours=1), due_kind=kind)
+            assert start.delay(ahead) == (timedelta(hours=3) if armed else None), kind
+            assert start.delay(past) == (timedelta(0) if armed else None), kind
+            # … when the stored due kind is its own, where its state has two kinds
+            assert start.delay(SimpleNamespace(due_at=None, due_kind=kind)) is None
 
 
 def _guard(action: str, subject: Any, actor: Actor) -> bool:
@@ -203,6 +257,30 @@ GUARDS = [
     ("rule_appeal", S.APPEALED, {"arbitrator_id": 7}, ARB_ONE, False),
     ("rule_appeal", S.APPEALED, {"arbitrator_id": 7}, ARB_TWO, True),
     ("rule_appeal", S.APPEALED, {"arbitrator_id": None}, ARB_ONE, True),
+    # a round's end: decided against the party only when its answer round (#9) got nothing …
+    ("round_missed", S.AWAITING_EVIDENCE, {"round": _open_round()}, SYSTEM, True),
+    ("round_lapsed", S.AWAITING_EVIDENCE, {"round": _open_round()}, SYSTEM, False),
+    # … else back to the person deciding: a statement or a photo was given, or it was a
+    # supplementary round (#10)
+    ("round_missed", S.AWAITING_EVIDENCE, {"round": _open_round(statement="见附件")}, SYSTEM, False),
+    ("round_lapsed", S.AWAITING_EVIDENCE, {"round": _open_round(statement="见附件")}, SYSTEM, True),
+    ("round_missed", S.AWAITING_EVIDENCE, {"round": _open_round(photos=1)}, SYSTEM, False),
+    ("round_lapsed", S.AWAITING_EVIDENCE, {"round": _open_round(photos=1)}, SYSTEM, True),
+    ("round_missed", S.AWAITING_EVIDENCE, {"round": _open_round("supplementary")}, SYSTEM, False),
+    ("round_lapsed", S.AWAITING_EVIDENCE, {"round": _open_round("supplementary")}, SYSTEM, True),
+    # agents act while the platform mediates; in arbitration the arbitrator does
+    ("open_round", S.MEDIATION, {"level": L.MEDIATION}, AGENT, True),
+    ("open_round", S.ARBITRATION, {"level": L.ARBITRATION}, AGENT, False),
+    ("open_round", S.ARBITRATION, {"level": L.ARBITRATION}, ARB_ONE, True),
+    ("close_round", S.AWAITING_EVIDENCE, {"level": L.ARBITRATION}, AGENT, False),
+    ("close_round", S.AWAITING_EVIDENCE, {"level": L.ARBITRATION}, ARB_ONE, True),
+    ("fast_track", S.ARBITRATION, {"level": L.ARBITRATION}, AGENT, False),
+    ("suspend", S.ARBITRATION, {"level": L.ARBITRATION}, AGENT, False),
+    ("suspend", S.MEDIATION, {"level": L.MEDIATION}, AGENT, True),
+    ("resume", S.SUSPENDED, {"level": L.ARBITRATION}, AGENT, False),
+    ("resume", S.SUSPENDED, {"level": L.ARBITRATION}, ARB_ONE, True),
+    ("resume", S.SUSPENDED, {"level": L.ARBITRATION}, SYSTEM, True),
+    ("resume", S.SUSPENDED, {"level": L.MEDIATION}, AGENT, True),
 ]  # fmt: skip
 
 
@@ -211,6 +289,9 @@ def test_guards(action: str, state: str, changes: dict, actor: Actor, passes: bo
     clock.freeze(NOW)
     subject = _permissive(state)
     for name, value in changes.items():
+        if name == "round":
+            vars(subject).update(vars(value))
+            continue
         if name in {"opened_at", "merchant_answered_at", "ruled_at"}:
             value = None if value is None else NOW + timedelta(hours=value)
         setattr(subject, name, value)
@@ -250,6 +331,12 @@ def _moves() -> list[Any]:
         for level in levels:
             to = target[level] if isinstance(target, dict) else target
             for role in (r for r in ROLE_ORDER if r in roles):
+                if (
+                    role is Role.AGENT
+                    and action in MEDIATION_ONLY_FOR_AGENTS
+                    and level != L.MEDIATION
+                ):
+                    continue  # refused by its guard (test_an_agent_hands_over_at_arbitration)
                 moves.append(
                     pytest.param(
                         state, level, action, role, to, id=f"{state}-{level}-{action}-{role}"
@@ -324,7 +411,18 @@ def _dispute_in(world: Any, state: str, level: str, action: str, actor: Actor) -
     party = party_of(actor)
     if state == S.AWAITING_EVIDENCE:
         asked = party if action == "submit" else Party.MERCHANT
-        round_for(dispute, asked, at - timedelta(hours=1), due=timedelta(hours=24))
+        # the merchant's answer round (#9) for its two ends, else a supplementary one (#10)
+        kind = RoundKind.RESPONSE if action in ROUND_ENDS else RoundKind.SUPPLEMENTARY
+        round_for(dispute, asked, at - timedelta(hours=1), due=timedelta(hours=24), kind=kind)
+        if action == "round_lapsed":  # the merchant gave a photo in it, and no statement
+            merchant = Actor(
+                role=Role.MERCHANT_STAFF, user_id=800, merchant_ids=frozenset({world.shop.pk})
+            )
+            dispute_evidence_add(
+                actor=merchant, dispute=dispute, stream=png_bytes(), note="发货视频截图"
+            )
+    if action == "lapse":  # the merchant answered: the 7 days (P-8) are what is left
+        dispute.merchant_answered_at = at - timedelta(hours=1)
     if state in (S.RULED, S.EXECUTED, S.APPEALED):
         first_ruling_for(dispute, at - timedelta(hours=1), by_user=world.arbitrator.user_id)
     if state == S.APPEALED:
@@ -346,6 +444,16 @@ def _dispute_in(world: Any, state: str, level: str, action: str, actor: Actor) -
     due_now_set(dispute)
     arm_state_deadlines(DISPUTE_WORKFLOW, dispute, at=at)
     return dispute
+
+
+def _armed_in(state: str, dispute: Dispute) -> list[tuple[str, str]]:
+    """The deadlines a dispute in ``state`` waits on: in negotiation, the merchant's 24 h until it
+    answered, the 7-day lapse after."""
+    starts = EXPECTED_DEADLINES.get(state, [])
+    if state == S.NEGOTIATING:
+        kind = "negotiation" if dispute.merchant_answered_at is None else "negotiation_lapse"
+        starts = [(k, a) for k, a in starts if k == kind]
+    return starts
 
 
 def _pending(dispute: Dispute) -> list[tuple[str, str, int]]:
@@ -406,6 +514,10 @@ THEN = {
         and d.rulings.get().automatic
         and (d.rulings.get().remedy, d.rulings.get().amount) == ("full_refund", Decimal("90.00"))
     ),
+    # a photo was given in the answer round: back to the person deciding, nothing decided
+    "round_lapsed": lambda d, c, p: (
+        d.rounds.get().status == "answered" and not d.rulings.exists() and d.outcome == ""
+    ),
     "refer": lambda d, c, p: d.level == L.ARBITRATION and d.arbitrator_id is not None,
     "send_to_jury": lambda d, c, p: d.jury_until == NOW + timedelta(hours=48),
     "close_jury": lambda d, c, p: d.jury_until is None and d.jury_verdict == "",
@@ -439,6 +551,7 @@ THEN = {
     ),
     "finalize": lambda d, c, p: d.resolved_at == NOW,
     "withdraw": lambda d, c, p: c.status == CaseStatus.CLOSED and d.outcome == "withdrawn",
+    "lapse": lambda d, c, p: c.status == CaseStatus.CLOSED and d.outcome == "withdrawn",
 }
 
 
@@ -448,7 +561,7 @@ def test_every_allowed_move_end_to_end(world, state, level, action, role, target
     actor = _actor(role, world, action)
     dispute = _dispute_in(world, state, level, action, actor)
     armed_before = _pending(dispute)
-    assert [k for k, _, _ in armed_before] == [k for k, _ in EXPECTED_DEADLINES.get(state, [])]
+    assert [k for k, _, _ in armed_before] == [k for k, _ in _armed_in(state, dispute)]
     events = DisputeEvent.objects.count()
     # when the role takes the action through the service
     result = _act(actor, dispute, action)
@@ -466,7 +579,7 @@ def test_every_allowed_move_end_to_end(world, state, level, action, role, target
         subject_type="disputes.dispute", subject_id=dispute.pk, state=DeadlineState.CANCELLED
     )
     assert cancelled.count() == len(armed_before)
-    assert _pending(dispute) == [(k, a, 1) for k, a in EXPECTED_DEADLINES.get(target, [])]
+    assert _pending(dispute) == [(k, a, 1) for k, a in _armed_in(target, dispute)]
     pending = Deadline.objects.filter(
         subject_type="disputes.dispute", subject_id=dispute.pk, state=DeadlineState.PENDING
     )
@@ -536,6 +649,71 @@ def test_an_appeal_is_taken_once_and_decided_by_another_arbitrator(world):
     dispute.refresh_from_db()
     assert (dispute.status, dispute.state_version) == (S.APPEALED, 1)
     assert not Ruling.objects.filter(dispute=dispute, level=L.APPEAL).exists()
+
+
+HANDED_OVER = [
+    # (state, action): what an agent did during mediation, asked of a dispute in arbitration
+    (S.ARBITRATION, "open_round"),
+    (S.AWAITING_EVIDENCE, "close_round"),
+    (S.ARBITRATION, "fast_track"),
+    (S.ARBITRATION, "suspend"),
+    (S.SUSPENDED, "resume"),
+]
+
+
+@pytest.mark.parametrize(("state", "action"), HANDED_OVER)
+def test_an_agent_hands_over_at_arbitration(world, state, action):
+    # given a dispute the agent referred to arbitration (an arbitrator handles it now)
+    dispute = _dispute_in(world, state, L.ARBITRATION, action, world.agent)
+    armed, audits = _pending(dispute), AuditEntry.objects.count()
+    # when the agent takes a step of the platform's: refused, saying who handles it
+    with pytest.raises(GuardFailed, match=r"The arbitrator handles this dispute now\."):
+        _act(world.agent, dispute, action)
+    # then nothing changed, and the step is not offered to the agent, only to the arbitrator
+    _unchanged(dispute, state)
+    assert (AuditEntry.objects.count(), _pending(dispute)) == (audits, armed)
+    assert action not in {t.action for t in DISPUTE_WORKFLOW.available(dispute, world.agent)}
+    assert action in {t.action for t in DISPUTE_WORKFLOW.available(dispute, world.arbitrator)}
+
+
+@pytest.mark.parametrize(
+    ("why", "code"),
+    [("return_refund", "dispute.not_appealable"), ("exchange", "dispute.not_appealable"),
+     ("no other arbitrator", "dispute.no_arbitrator")],
+)  # fmt: skip
+def test_an_appeal_is_refused_for_a_return_decision_or_without_another_arbitrator(world, why, code):
+    # given a decision carried out, and the consumer's new evidence for an appeal
+    consumer = consumer_of(world.order)
+    dispute = _dispute_in(world, S.EXECUTED, L.ARBITRATION, "appeal", consumer)
+    if why == "no other arbitrator":  # the one who decided is the only arbitrator left
+        User.objects.filter(pk=world.second_arbitrator.user_id).update(is_active=False)
+    else:  # the decision sends the item back: carried out through the request
+        Ruling.objects.filter(dispute=dispute).update(remedy=why, amount=0)
+    # when the consumer appeals: a 409 with its own code
+    with pytest.raises(Conflict) as refused:
+        _act(consumer, dispute, "appeal")
+    assert (refused.value.code, refused.value.status) == (code, 409)
+    # then nothing changed: no appeal, no level, the evidence not marked for one
+    _unchanged(dispute, S.EXECUTED)
+    dispute.refresh_from_db()
+    assert (dispute.level, dispute.appealed_by, dispute.appealed_at) == (L.ARBITRATION, "", None)
+    assert not dispute.evidence.filter(for_appeal=True).exists()
+
+
+def test_a_return_first_offer_without_an_amount_is_for_everything_still_refundable(world):
+    # given a dispute about one of two units (180.00 paid: 90.00 refundable), 30.00 already
+    # refunded on the request
+    merchant = _actor(Role.MERCHANT_STAFF, world)
+    dispute = _dispute_in(world, S.NEGOTIATING, L.NEGOTIATION, "", merchant)
+    refund_issue(actor=SYSTEM, line_id=world.case.line_id, amount=Decimal("30.00"),
+                 key="earlier", kind=LedgerKind.REFUND, case=world.case, at=NOW)  # fmt: skip
+    # when the merchant offers "return first, then refund" without saying how much
+    dispute_act(
+        actor=merchant, dispute=dispute, action="propose", payload={"remedy": "return_refund"}
+    )
+    # then the offer is for what the request may still get back
+    offer = dispute.proposals.get(status="open")
+    assert (offer.remedy, offer.amount) == ("return_refund", Decimal("60.00"))
 
 
 @pytest.mark.parametrize("accept", [True, False])

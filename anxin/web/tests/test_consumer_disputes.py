@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -152,7 +153,10 @@ def test_a_rejected_request_leads_to_the_dispute_form(world):
     assert f'href="/my/cases/{case.number}/dispute/"' in body
     form = client_of(world.consumer).get(f"/my/cases/{case.number}/dispute/").content.decode()
     assert "照片看不出质量问题。" in form  # the shop's answer
-    assert "¥85.00" in form  # the most that can be claimed
+    # the most that can be claimed: what the request was found eligible for (one of two shirts
+    # back loses the 满减: 170.00 − 99.00), not the pro-rata share of 85.00
+    assert case.refund_amount == Decimal("71.00")
+    assert "¥71.00" in form and "¥85.00" not in form
     for value in ("full_refund", "partial_refund", "return_refund", "exchange", "repair"):
         assert f'value="{value}"' in form
     assert 'value="reject"' not in form
@@ -315,16 +319,20 @@ def test_asking_the_platform_to_step_in_24_hours_after_the_merchant_answered(wor
     client = client_of(world.consumer)
     dispute = opened(world)
     step(dispute, world.actor(world.other_merchant), "propose", remedy="partial_refund", amount="9")
+    # the merchant answered: the dispute closes 7 days after it was opened unless settled or
+    # taken to the platform (P-8), and that is the deadline the page counts down to
+    lapse = f'data-countdown="{(dispute.opened_at + timedelta(days=7)).isoformat()}"'
+    assert dispute.due_kind == "negotiation_lapse"
     body = client.get(url(dispute)).content.decode()
     assert "/steps/request_intervention/" not in body
     assert "24 hours after you opened the dispute" in body
     assert client.post(url(dispute, "steps/request_intervention/")).status_code == 409
-    assert "Negotiation period" in body
+    assert lapse in body
     clock.advance(timedelta(hours=24, minutes=1))
     body = client.get(url(dispute)).content.decode()
     assert "/steps/request_intervention/" in body
     asked = body[body.index('id="asked-title"') : body.index('id="claim-title"')]
-    assert "Negotiation period" not in asked and 'class="deadline' not in asked  # nothing due
+    assert lapse in asked and "overdue" not in asked  # the 7 days still run, nothing is late
     response = client.post(url(dispute, "steps/request_intervention/"))
     assert response.status_code == 302
     dispute.refresh_from_db()
@@ -459,7 +467,8 @@ def test_the_decision_with_its_rationale_and_an_appeal_with_new_evidence(world):
     response = client.post(url(dispute, "steps/appeal/"), {"statement": "裂缝是收货时就有的。"})
     assert response.status_code == 400
     assert 'id="evidence-error"' in response.content.decode()
-    # upload, then appeal
+    # upload, then appeal (to an arbitrator other than the one who decided)
+    f.user("arbitrator-2", Role.ARBITRATOR)
     response = client.post(url(dispute, "evidence/"), {"section": "appeal", "photos": [png()]})
     assert response.status_code == 302 and response["Location"].endswith("#appeal")
     assert "1 file uploaded" in client.get(url(dispute)).content.decode()
