@@ -60,8 +60,6 @@ from .workflow import (
 )
 
 S = DisputeStatus
-# Decisions carried out by sending the item back through the request (not appealable after).
-SENDS_ITEM = frozenset({Remedy.RETURN_REFUND, Remedy.EXCHANGE, Remedy.REPAIR})
 # A ruling cites rule ids of docs/domain.md and the burden templates (P-9, R-3, B-2, art. 13 …).
 RULE_CITED = re.compile(r"^((P|R|B|J)-\d{1,2}|(CPL )?art\. ?\d{1,2})$")
 
@@ -313,10 +311,11 @@ def _decided(dispute: Dispute, ruling: Ruling, at: datetime) -> None:
     # a decision ends the bargaining: proposals still open can no longer be answered
     dispute.proposals.filter(status=ProposalStatus.OPEN).update(status=ProposalStatus.LAPSED)
     dispute.ruled_at = at
+    dispute.ruled_remedy = ruling.remedy
     dispute.outcome = _outcome(dispute, ruling.remedy, ruling.amount)
     dispute.merchant_at_fault = ruling.merchant_at_fault
     dispute.consumer_bad_faith = ruling.consumer_bad_faith
-    _save(dispute, "ruled_at", "outcome", "merchant_at_fault", "consumer_bad_faith")
+    _save(dispute, "ruled_at", "ruled_remedy", "outcome", "merchant_at_fault", "consumer_bad_faith")
     # A rejected claim leaves the case disputed until the decision is final (an appeal may still
     # order a refund, and the units stay claimed); finalize closes it.
 
@@ -398,7 +397,7 @@ def effect_send_to_jury(step: StepContext) -> None:
             fields={"claim_amount": _("Only claims up to %(max)s go to a public review panel.")
                     % {"max": settings.ANXIN_DISPUTE_JURY_MAX}}
         )  # fmt: skip
-    if JuryVote.objects.filter(dispute=dispute).exists():
+    if dispute.events.filter(action="send_to_jury").exists():
         raise Conflict(
             _("This dispute already had a public review panel."), code="dispute.jury_done"
         )
@@ -552,14 +551,6 @@ def effect_appeal(step: StepContext) -> None:
             fields={"evidence": _("Attach the new evidence your appeal rests on.")}
         )
     ruling = first_ruling(dispute)
-    if ruling.remedy in SENDS_ITEM:
-        # the item is on its way back through the request; the request's own steps protect it
-        raise Conflict(
-            _(
-                "A decision that sends the item back is carried out through the request and cannot be appealed."
-            ),
-            code="dispute.not_appealable",
-        )
     other = arbitrator_pick(exclude={dispute.arbitrator_id, ruling.decided_by_user_id})
     if other is None:
         raise Conflict(

@@ -101,7 +101,23 @@ def _guard_not_first_arbitrator(dispute: Any, actor: Any) -> Any:
     return None
 
 
+# Decisions carried out by sending the item back through the request: its own steps protect them,
+# so they are not appealed afterwards.
+SENDS_ITEM = frozenset({"return_refund", "exchange", "repair"})
+
+
+def _guard_something_to_carry_out(dispute: Any, actor: Any) -> Any:
+    """A rejected claim has nothing to carry out (the platform moves it on by itself)."""
+    if getattr(dispute, "ruled_remedy", "") == "reject":
+        return _("The claim was rejected: there is nothing to carry out.")
+    return None
+
+
 def _guard_appeal_open(dispute: Any, actor: Any) -> Any:
+    if getattr(dispute, "ruled_remedy", "") in SENDS_ITEM:
+        return _(
+            "A decision that sends the item back is carried out through the request and cannot be appealed."
+        )
     if dispute.appealed_by:
         return _("A decision can be appealed only once.")
     if dispute.ruled_at is None or clock.now() > dispute.ruled_at + APPEAL_WINDOW:
@@ -161,7 +177,7 @@ TRANSITIONS = [
     row("fast_track",            [S.MEDIATION, S.ARBITRATION], S.EXECUTED,             [A, ARB],          _guard_mediator_level),
     row("suspend",               [S.MEDIATION, S.ARBITRATION], S.SUSPENDED,            [A, ARB],          _guard_mediator_level),
     row("resume",                [S.SUSPENDED],                BACK,                   [A, ARB, SYS],     _guard_mediator_level),
-    row("execute",               [S.RULED],                    S.EXECUTED,             [*M]),
+    row("execute",               [S.RULED],                    S.EXECUTED,             [*M],              _guard_something_to_carry_out),
     row("enforce",               [S.RULED],                    S.EXECUTED,             [SYS]),
     row("appeal",                [S.EXECUTED],                 S.APPEALED,             [C, *M],           _guard_appeal_open),
     row("rule_appeal",           [S.APPEALED],                 S.FINAL,                [ARB],             _guard_not_first_arbitrator),

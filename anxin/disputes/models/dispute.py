@@ -94,6 +94,10 @@ class Dispute(PublicModel):
     # remedies (or a rejection) can be agreed or decided; nothing is sent back again.
     item_with_merchant = models.BooleanField(_("item already with the merchant"), default=False)
     ruled_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # What the first decision ordered (for the steps that depend on it: carry out, appeal).
+    ruled_remedy = models.CharField(
+        _("decision"), max_length=16, choices=Remedy.choices, blank=True
+    )
     appealed_by = models.CharField(
         _("appealed by"), max_length=16, choices=Party.choices, blank=True
     )

@@ -678,7 +678,7 @@ def test_an_agent_hands_over_at_arbitration(world, state, action):
 
 @pytest.mark.parametrize(
     ("why", "code"),
-    [("return_refund", "dispute.not_appealable"), ("exchange", "dispute.not_appealable"),
+    [("return_refund", "workflow.guard_failed"), ("exchange", "workflow.guard_failed"),
      ("no other arbitrator", "dispute.no_arbitrator")],
 )  # fmt: skip
 def test_an_appeal_is_refused_for_a_return_decision_or_without_another_arbitrator(world, why, code):
@@ -687,8 +687,11 @@ def test_an_appeal_is_refused_for_a_return_decision_or_without_another_arbitrato
     dispute = _dispute_in(world, S.EXECUTED, L.ARBITRATION, "appeal", consumer)
     if why == "no other arbitrator":  # the one who decided is the only arbitrator left
         User.objects.filter(pk=world.second_arbitrator.user_id).update(is_active=False)
-    else:  # the decision sends the item back: carried out through the request
+    else:  # the decision sends the item back: carried out through the request (not offered)
         Ruling.objects.filter(dispute=dispute).update(remedy=why, amount=0)
+        Dispute.objects.filter(pk=dispute.pk).update(ruled_remedy=why)
+        dispute.refresh_from_db()
+        assert "appeal" not in {t.action for t in DISPUTE_WORKFLOW.available(dispute, consumer)}
     # when the consumer appeals: a 409 with its own code
     with pytest.raises(Conflict) as refused:
         _act(consumer, dispute, "appeal")
