@@ -401,6 +401,12 @@ def effect_send_to_jury(step: StepContext) -> None:
         raise Conflict(
             _("This dispute already had a public review panel."), code="dispute.jury_done"
         )
+    chosen = set(step.data.get("photos") or [])
+    shared = DisputeEvidence.objects.filter(dispute=dispute, evidence__public_id__in=chosen)
+    if shared.count() != len(chosen):
+        raise ValidationFailed(fields={"photos": _("Choose photos of this dispute.")})
+    shared.update(panel_ok=True)
+    step.data.update(photos=len(chosen))
     dispute.jury_until = step.at + JURY_WINDOW
     dispute.jury_verdict = ""
     _save(dispute, "jury_until", "jury_verdict")

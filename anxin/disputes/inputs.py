@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Annotated, Any
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -80,6 +81,14 @@ class RuleIn(ActIn):
     jury_override: Note = ""
 
 
+class JuryIn(ActIn):
+    photos: list[UUID] = Field(
+        default_factory=list,
+        max_length=30,
+        description="The dispute's photos the panel may see (checked to show no personal data)",
+    )
+
+
 class SuspendIn(ActIn):
     days: int = Field(default=30, ge=1, le=30)
 
@@ -108,5 +117,6 @@ ACTION_INPUTS: dict[str, type[ActIn]] = {
     "rule": RuleIn,
     "rule_appeal": RuleIn,
     "suspend": SuspendIn,
+    "send_to_jury": JuryIn,
     "appeal": AppealIn,
 }

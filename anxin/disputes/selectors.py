@@ -139,16 +139,17 @@ def dispute_page_for(
     return Page(items=items, next_cursor=next_cursor)
 
 
-def _photo_of(disputes: QuerySet[Dispute], public_id: uuid.UUID | str) -> Evidence:
+def _photo_of(
+    disputes: QuerySet[Dispute], public_id: uuid.UUID | str, *, panel: bool = False
+) -> Evidence:
     try:
         key = public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
     except ValueError:
         raise NotFound() from None
-    link = (
-        DisputeEvidence.objects.filter(dispute__in=disputes, evidence__public_id=key)
-        .select_related("evidence")
-        .first()
-    )
+    links = DisputeEvidence.objects.filter(dispute__in=disputes, evidence__public_id=key)
+    if panel:
+        links = links.filter(panel_ok=True)
+    link = links.select_related("evidence").first()
     if link is None:
         raise NotFound()
     return link.evidence
@@ -255,7 +256,7 @@ def panel_identifiers(dispute: Dispute) -> list[str]:
 def panel_photo_for(*, actor: Actor, number: str, public_id: uuid.UUID | str) -> Evidence:
     """A photo of a dispute on a panel, for a member who may vote on it (NotFound otherwise)."""
     dispute = panel_dispute(actor=actor, number=number)
-    return _photo_of(Dispute.unscoped.filter(pk=dispute.pk), public_id)
+    return _photo_of(Dispute.unscoped.filter(pk=dispute.pk), public_id, panel=True)
 
 
 # --- the deposit --------------------------------------------------------------------------------

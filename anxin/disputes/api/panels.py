@@ -81,7 +81,7 @@ def panel_view(dispute: Dispute) -> dict[str, Any]:
             "width": link.evidence.width,
             "height": link.evidence.height,
         }
-        for link in dispute.evidence.select_related("evidence")
+        for link in dispute.evidence.filter(panel_ok=True).select_related("evidence")
     ]
     return {
         "number": dispute.number,

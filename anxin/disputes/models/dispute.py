@@ -253,6 +253,9 @@ class DisputeEvidence(models.Model):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     for_appeal = models.BooleanField(_("given with an appeal"), default=False)
+    # Shown to a public review panel: only what the arbitrator checked shows nobody's name, phone,
+    # address or parcel label (photos cannot be scrubbed the way text is).
+    panel_ok = models.BooleanField(_("shown to the public review panel"), default=False)
     created_at = models.DateTimeField(_("time"))
 
     class Meta:

@@ -194,7 +194,12 @@ def dispute_world() -> DisputeWorld:
         _rejected(jury_order), actors, MERCHANT_ANSWER.format(order=jury_order.external_id)
     )
     jury_photo = dispute_evidence_add(actor=a, dispute=jury, stream=png_bytes(color=(9, 9, 200)))
-    dispute_act(actor=actors["arbitrator"], dispute=jury, action="send_to_jury")
+    dispute_act(
+        actor=actors["arbitrator"],
+        dispute=jury,
+        action="send_to_jury",
+        payload={"photos": [str(jury_photo.evidence.public_id)]},  # checked: no personal data
+    )
 
     a_at_m2 = _opened(_rejected(signed_order(base.m2, "E-A7", "buyer-a")), a)
     foreign = _opened(_rejected(signed_order(base.m2, "E-B2", "buyer-b")), actors["consumer_b"])

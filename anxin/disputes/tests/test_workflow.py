@@ -6,6 +6,7 @@ through the services (nothing changed)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -762,3 +763,32 @@ def test_a_refused_move_changes_nothing(world, state, action, role, error):
     _unchanged(dispute, state)
     assert AuditEntry.objects.count() == audits
     assert _pending(dispute) == armed
+
+
+def test_the_panel_sees_only_the_photos_the_arbitrator_shared(world):
+    # given a dispute in arbitration with one photo from each side
+    consumer = consumer_of(world.order)
+    dispute = _dispute_in(world, S.ARBITRATION, L.ARBITRATION, "send_to_jury", consumer)
+    merchant = Actor(role=Role.MERCHANT_STAFF, user_id=800, merchant_ids=frozenset({world.shop.pk}))
+    mine = dispute_evidence_add(actor=consumer, dispute=dispute, stream=png_bytes())
+    theirs = dispute_evidence_add(
+        actor=merchant, dispute=dispute, stream=png_bytes(color=(1, 1, 1))
+    )
+    arbitrator = _actor(Role.ARBITRATOR, world)
+
+    def send(photos: list[str]) -> None:
+        dispute.refresh_from_db()
+        dispute_act(actor=arbitrator, dispute=dispute, action="send_to_jury",
+                    payload={"photos": photos})  # fmt: skip
+
+    # when the arbitrator names a photo that is not this dispute's, nothing moves
+    with pytest.raises(ValidationFailed) as refused:
+        send([str(uuid.uuid4())])
+    assert set(refused.value.fields) == {"photos"}
+    _unchanged(dispute, S.ARBITRATION)
+    # and when it shares the consumer's photo only, the panel opens with that one alone
+    send([str(mine.evidence.public_id)])
+    dispute.refresh_from_db()
+    assert dispute.status == S.JURY
+    assert list(dispute.evidence.filter(panel_ok=True)) == [mine]
+    assert theirs.pk != mine.pk

@@ -545,8 +545,12 @@ def test_panel_photos_open_for_the_panel_only(world):
     shopper = world.actor(dispute.customer.user)
     evidence = dispute_evidence_add(actor=shopper, dispute=dispute, stream=png().read())
     client = client_of(world.consumer)
-    body = client.get(f"/my/panel/{dispute.number}/").content.decode()
     src = f"/my/panel/{dispute.number}/photos/{evidence.evidence.public_id}/"
+    # a photo the arbitrator did not share with the panel is neither listed nor served
+    assert src not in client.get(f"/my/panel/{dispute.number}/").content.decode()
+    assert client.get(src).status_code == 404
+    type(evidence).objects.filter(pk=evidence.pk).update(panel_ok=True)  # the arbitrator shared it
+    body = client.get(f"/my/panel/{dispute.number}/").content.decode()
     assert src in body
     response = client.get(src)
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"

@@ -639,6 +639,10 @@ def render_workspace(
         "fast_track_ok": dispute.claim in MONEY_NOW and dispute.claim_amount <= fast_track_max,
         "jury_max": jury_max,
         "jury_ok": dispute.claim_amount <= jury_max,
+        "jury_photos": [
+            (link.evidence.public_id, _photo_url(case, link.evidence), link.get_party_display())
+            for link in dispute.evidence.select_related("evidence")
+        ],
         "errors": errors,
         "general_error": errors.get("__all__", ""),
         "other_errors": [text for name, text in errors.items() if name not in shown_fields],
@@ -663,6 +667,8 @@ def payload_from_post(request: HttpRequest, action: str) -> dict[str, Any]:
     for name in schema.model_fields:
         if name in BOOLEAN_FIELDS:
             payload[name] = request.POST.get(name) in {"on", "1", "true"}
+        elif name == "photos":
+            payload[name] = request.POST.getlist("photos")
         elif name == "rules":
             typed = [r.strip() for r in RULE_SPLIT.split(request.POST.get("rules_other", ""))]
             rules = [r for r in [*request.POST.getlist("rules"), *typed] if r.strip()]

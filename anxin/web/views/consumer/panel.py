@@ -128,10 +128,14 @@ def _statements(dispute: Dispute) -> list[Said]:
 
 
 def _photos(dispute: Dispute) -> list[tuple[str, str, list[str]]]:
-    """(party, heading, photo URLs) of each side: the photos given in the dispute (those a panel
-    member may open, ``panel_photo_for``)."""
+    """(party, heading, photo URLs) of each side: the photos of the dispute the arbitrator shared
+    with the panel (those a panel member may open, ``panel_photo_for``)."""
     by_party: dict[str, list[str]] = {Party.CONSUMER: [], Party.MERCHANT: []}
-    links = dispute.evidence.select_related("evidence").order_by("created_at", "pk")
+    links = (
+        dispute.evidence.filter(panel_ok=True)
+        .select_related("evidence")
+        .order_by("created_at", "pk")
+    )
     for link in links:
         if link.party in by_party:
             by_party[link.party].append(
