@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from anxin.catalog.models import Merchant
 from anxin.core import clock
 from anxin.core.actors import Actor
 from anxin.core.audit import audit_record
@@ -25,12 +26,20 @@ from .choices import DepositKind, TopUpStatus
 from .models import DepositAccount, DepositEntry, TopUpRequest
 
 
-def _account_locked(merchant_id: int) -> DepositAccount:
-    DepositAccount.unscoped.get_or_create(
-        merchant_id=merchant_id,
-        defaults={"required": Decimal(str(settings.ANXIN_DEPOSIT_REQUIRED))},
+def required_for(merchant_id: int) -> Decimal:
+    """The deposit a merchant must keep: the amount agreed at admission (``Merchant.deposit_amount``,
+    set by the platform's administrators), else the platform's default."""
+    agreed = (
+        Merchant.unscoped.filter(pk=merchant_id).values_list("deposit_amount", flat=True).first()
     )
-    return DepositAccount.unscoped.select_for_update().get(merchant_id=merchant_id)
+    return agreed if agreed else Decimal(str(settings.ANXIN_DEPOSIT_REQUIRED))
+
+
+def _account_locked(merchant_id: int) -> DepositAccount:
+    deposit_account_for(merchant_id)
+    account = DepositAccount.unscoped.select_for_update().get(merchant_id=merchant_id)
+    account.required = required_for(merchant_id)  # the agreed amount may have changed
+    return account
 
 
 def _existing(key: str, kind: str, amount: Decimal) -> DepositEntry | None:
@@ -94,7 +103,7 @@ def _settle_requests(account: DepositAccount, dispute_id: int | None, at: dateti
     elif current.amount != need:
         open_requests.update(amount=need)
     account.settlement_held = need > 0
-    account.save(update_fields=["balance", "owed", "settlement_held", "updated_at"])
+    account.save(update_fields=["balance", "owed", "required", "settlement_held", "updated_at"])
 
 
 def deposit_deduct(
@@ -177,9 +186,15 @@ def _add(
 
 
 def deposit_account_for(merchant_id: int) -> DepositAccount:
-    """The merchant's account (created empty, with the platform's required minimum)."""
+    """The merchant's account (created empty: money comes in as recorded top-ups), its required
+    minimum as agreed now."""
     account, _created = DepositAccount.unscoped.get_or_create(
-        merchant_id=merchant_id,
-        defaults={"required": Decimal(str(settings.ANXIN_DEPOSIT_REQUIRED))},
+        merchant_id=merchant_id, defaults={"required": required_for(merchant_id)}
     )
+    required = required_for(merchant_id)
+    if account.required != required:  # the agreed deposit changed since: the hold follows it
+        with transaction.atomic():
+            account = DepositAccount.unscoped.select_for_update().get(pk=account.pk)
+            account.required = required
+            _settle_requests(account, None, clock.now())
     return account

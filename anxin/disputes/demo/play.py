@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
@@ -30,6 +29,7 @@ from anxin.core.models import Deadline, DeadlineState
 from anxin.core.workflow import GuardFailed, transition
 
 from ..choices import ProposalStatus, Remedy
+from ..deposit import required_for
 from ..execution import refundable_cap
 from ..models import DepositEntry, Dispute, Proposal
 from ..services import (
@@ -235,16 +235,12 @@ def _open_and_reject(
 
 
 def _deposit_paid(merchant_id: int, cast: Cast, opened: datetime) -> None:
-    """The shop's deposit, paid in long before (the demo merchant's exactly at the required
-    minimum, so an advance compensation leaves it short; the others' at their admission
-    deposit)."""
+    """The shop's deposit, paid in long before: the amount agreed at admission (the required
+    minimum), so an advance compensation leaves the demo merchant short."""
     if DepositEntry.unscoped.filter(merchant_id=merchant_id).exists():
         return
-    required = Decimal(str(settings.ANXIN_DEPOSIT_REQUIRED))
     merchant = Merchant.objects.only("code", "deposit_amount").get(pk=merchant_id)
-    amount = (
-        required if merchant_id == cast.demo_merchant_id else max(merchant.deposit_amount, required)
-    )
+    amount = required_for(merchant_id)
     at = opened - DEPOSIT_PAID
     with clock.frozen(at):
         deposit_top_up_record(

@@ -11,7 +11,7 @@ from anxin.catalog.tests import factories as f
 from anxin.core.actors import SYSTEM, Actor, Role
 from anxin.core.errors import Conflict, Forbidden, ValidationFailed
 from anxin.core.models import AuditEntry
-from anxin.disputes.deposit import deposit_credit, deposit_deduct
+from anxin.disputes.deposit import deposit_account_for, deposit_credit, deposit_deduct
 from anxin.disputes.models import DepositAccount, DepositEntry, TopUpRequest
 from anxin.disputes.services import deposit_top_up_record
 
@@ -133,3 +133,17 @@ def test_only_platform_administrators_record_a_top_up(admin, shop):
         _top_up(admin, shop, "0", "BANK-0")
     assert "amount" in refused.value.fields
     assert not DepositEntry.objects.exists()
+
+
+def test_the_required_deposit_is_the_amount_agreed_with_the_merchant(shop, admin):
+    # given a shop whose agreed deposit is 5,000, paid in full
+    type(shop).objects.filter(pk=shop.pk).update(deposit_amount=D("5000.00"))
+    _top_up(admin, shop, "5000.00", "BZJ-1")
+    assert _state(shop) == (D("5000.00"), D("0"), False, [])
+    # when the platform raises the agreed deposit to 8,000
+    type(shop).objects.filter(pk=shop.pk).update(deposit_amount=D("8000.00"))
+    deposit_account_for(shop.pk)
+    # then the ledger asks for the difference and holds the settlement until it is paid
+    assert _state(shop) == (D("5000.00"), D("0"), True, [D("3000.00")])
+    _top_up(admin, shop, "3000.00", "BZJ-2")
+    assert _state(shop) == (D("8000.00"), D("0"), False, [])
