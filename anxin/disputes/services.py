@@ -44,7 +44,9 @@ from .selectors import jury_eligible
 from .workflow import DISPUTE_WORKFLOW, NEGOTIATION
 
 DISPUTABLE = frozenset({CaseStatus.REJECTED, CaseStatus.RECEIVED, CaseStatus.IN_REPAIR})
-EVIDENCE_PER_DISPUTE = 30
+# Files per side (consumer, merchant, platform), so one side can never use up the other's room;
+# three sides fill the case's 30 dispute files (cases.services.DISPUTE_EVIDENCE_PER_CASE).
+EVIDENCE_PER_SIDE = 10
 
 
 def _parse(schema: type[BaseModel], payload: dict[str, Any]) -> Any:
@@ -179,8 +181,8 @@ def proposal_answer(
 def dispute_evidence_add(
     *, actor: Actor, dispute: Dispute, stream: BinaryIO | bytes, note: str = ""
 ) -> DisputeEvidence:
-    """A photo or scan for the dispute, checked and stripped like every case photo (at most 30
-    per dispute); it joins the open round when the round asks this party."""
+    """A photo or scan for the dispute, checked and stripped like every case photo (at most 10
+    per side); it joins the open round when the round asks this party."""
     if not can_give_evidence(actor):
         raise Forbidden()
     if dispute.status in TERMINAL:
@@ -191,11 +193,12 @@ def dispute_evidence_add(
     party = party_of(actor)
     with transaction.atomic():
         Dispute.unscoped.select_for_update(no_key=True).filter(pk=dispute.pk).exists()
-        if DisputeEvidence.objects.filter(dispute=dispute).count() >= EVIDENCE_PER_DISPUTE:
+        given = DisputeEvidence.objects.filter(dispute=dispute, party=party).count()
+        if given >= EVIDENCE_PER_SIDE:
             raise ValidationFailed(
                 fields={
-                    "file": _("A dispute can have at most %(n)s files.")
-                    % {"n": EVIDENCE_PER_DISPUTE}
+                    "file": _("Each side can give at most %(n)s files in a dispute.")
+                    % {"n": EVIDENCE_PER_SIDE}
                 }
             )
         evidence = evidence_add(actor=actor, case=case, stream=stream, purpose="dispute")

@@ -31,6 +31,7 @@ from anxin.core.workflow import (
     TransitionNotAllowed,
     arm_state_deadlines,
 )
+from anxin.disputes import services as dispute_services
 from anxin.disputes.choices import DisputeStatus as S
 from anxin.disputes.choices import Level as L
 from anxin.disputes.choices import Party, RoundKind
@@ -792,3 +793,19 @@ def test_the_panel_sees_only_the_photos_the_arbitrator_shared(world):
     assert dispute.status == S.JURY
     assert list(dispute.evidence.filter(panel_ok=True)) == [mine]
     assert theirs.pk != mine.pk
+
+
+def test_each_side_has_its_own_room_for_evidence(world, monkeypatch):
+    # given room for one file per side
+    monkeypatch.setattr(dispute_services, "EVIDENCE_PER_SIDE", 1)
+    consumer = consumer_of(world.order)
+    dispute = _dispute_in(world, S.MEDIATION, L.MEDIATION, "", consumer)
+    merchant = Actor(role=Role.MERCHANT_STAFF, user_id=800, merchant_ids=frozenset({world.shop.pk}))
+    dispute_evidence_add(actor=consumer, dispute=dispute, stream=png_bytes())
+    # when the consumer gives a second file, it is refused on the file field
+    with pytest.raises(ValidationFailed) as refused:
+        dispute_evidence_add(actor=consumer, dispute=dispute, stream=png_bytes(color=(3, 3, 3)))
+    assert set(refused.value.fields) == {"file"}
+    # and the merchant still has its own room
+    dispute_evidence_add(actor=merchant, dispute=dispute, stream=png_bytes(color=(4, 4, 4)))
+    assert dispute.evidence.count() == 2
