@@ -33,6 +33,7 @@ from .models import (
     DisputeEvidence,
     EvidenceRound,
     JuryVote,
+    Proposal,
     Ruling,
     TopUpRequest,
 )
@@ -358,3 +359,37 @@ def dispute_figures(
             median_hours_to_resolve=round(median(hours), 1) if hours else None,  # type: ignore[arg-type]
         )
     return result
+
+
+@dataclass(frozen=True)
+class ConsumerTurn:
+    """A dispute as the consumer's overview shows it on its case: its next deadline, and whether
+    something is asked of the consumer (evidence, or a proposal to answer)."""
+
+    due_at: datetime | None
+    waiting_for_me: bool
+
+
+def consumer_turns(*, actor: Actor, case_ids: list[int]) -> dict[int, ConsumerTurn]:
+    """Per case id, the open dispute of the consumer's cases (three queries for any number)."""
+    disputes = list(
+        Dispute.objects.for_actor(actor)
+        .filter(case_id__in=case_ids)
+        .exclude(status__in=TERMINAL)
+        .only("pk", "case_id", "due_at")
+    )
+    ids = [d.pk for d in disputes]
+    asked = set(
+        EvidenceRound.objects.filter(
+            dispute_id__in=ids, status=RoundStatus.OPEN, party=Party.CONSUMER
+        ).values_list("dispute_id", flat=True)
+    )
+    offered = set(
+        Proposal.objects.filter(dispute_id__in=ids, status="open")
+        .filter(
+            Q(by_party=Party.MERCHANT)
+            | Q(by_party=Party.PLATFORM, consumer_accepted_at__isnull=True)
+        )
+        .values_list("dispute_id", flat=True)
+    )
+    return {d.case_id: ConsumerTurn(d.due_at, d.pk in asked or d.pk in offered) for d in disputes}

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from anxin.cases.choices import TERMINAL
+from anxin.cases.choices import TERMINAL, CaseStatus
 from anxin.cases.models import Case
 from anxin.cases.selectors import decision_for
 from anxin.catalog.models import Order, OrderLine
@@ -24,6 +24,7 @@ from anxin.catalog.selectors import OrderFilters, order_get_for, order_list_for
 from anxin.core import clock
 from anxin.core.errors import ValidationFailed
 from anxin.core.models import Deadline
+from anxin.disputes.selectors import consumer_turns
 from anxin.notifications.models import Notification
 from anxin.policies.choices import FreightPayer
 from anxin.policies.eligibility import Decision, TypeOption
@@ -85,18 +86,28 @@ def nearest_deadlines(cases: list[Case]) -> dict[int, Deadline]:
 @dataclass(frozen=True)
 class CaseRow:
     case: Case
-    due: Deadline | None
+    due: Any  # a Deadline, or the case's dispute (ConsumerTurn): whatever has ``due_at``
     waiting_for_me: bool
 
 
 def case_rows(request: HttpRequest, cases: list[Case]) -> list[CaseRow]:
+    """A disputed case shows its dispute's next deadline, and waits for me when the dispute
+    asks me for evidence or an answer to a proposal."""
     who = actor(request)
-    due = nearest_deadlines(cases)
+    due: dict[int, Any] = dict(nearest_deadlines(cases))
+    disputed = [c.pk for c in cases if c.status == CaseStatus.DISPUTED]
+    turns = consumer_turns(actor=who, case_ids=disputed) if disputed else {}
+    for case_id, turn in turns.items():
+        due[case_id] = turn if turn.due_at else None
     return [
         CaseRow(
             case=case,
             due=due.get(case.pk),
-            waiting_for_me=bool(WAITING_FOR_ME & set(actions_for(case, who))),
+            waiting_for_me=(
+                turns[case.pk].waiting_for_me
+                if case.pk in turns
+                else bool(WAITING_FOR_ME & set(actions_for(case, who)))
+            ),
         )
         for case in cases
     ]
