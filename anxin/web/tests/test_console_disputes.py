@@ -9,6 +9,7 @@ import io
 import re
 from datetime import timedelta
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.conf import settings
@@ -22,9 +23,14 @@ from anxin.cases.services import case_act
 from anxin.catalog.tests import factories as f
 from anxin.core import clock
 from anxin.core.actors import Role
+from anxin.core.sweeper import sweep_until_idle
 from anxin.disputes.models import Dispute
 from anxin.disputes.services import dispute_act, dispute_evidence_add, dispute_open
+from anxin.disputes.workflow import DISPUTE_WORKFLOW
+from anxin.web.views.console.disputes import AUTOMATIC_STEPS, EVENT_LABELS
+from anxin.web.views.console.home import DUE_LABELS
 
+from .pages_consumer import rejected_case
 from .world import dispute_of
 
 pytestmark = pytest.mark.django_db
@@ -490,3 +496,121 @@ def test_the_queues_read_a_fixed_number_of_queries(world, dispute):
     )  # fmt: skip
     # then the lists cost what they cost with one
     assert counted() == before
+
+
+# --- the deadlines and automatic steps added to the core, in words ------------------------------
+
+CODES = ("negotiation_lapse", "round_lapsed", "lapse", "mediation_target", "_target")
+
+
+def visible(html: str) -> str:
+    """What a person reads on the page: the text without tags, scripts or attributes."""
+    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def answered_negotiation(world) -> Dispute:
+    """The consumer disputes the other shop's rejection and the shop answers with an offer: the
+    dispute closes 7 days after opening unless settled or taken to the platform."""
+    dispute = dispute_open(
+        actor=world.actor(world.consumer),
+        case=rejected_case(world),
+        payload={"claim": "partial_refund", "amount": "40", "statement": "外壳开裂，商家不认。"},
+    )
+    dispute_act(
+        actor=world.actor(world.other_merchant),
+        dispute=dispute,
+        action="propose",
+        payload={"remedy": "partial_refund", "amount": "9"},
+    )
+    return fresh(dispute)
+
+
+def test_the_7_day_negotiation_deadline_in_words_everywhere(world):
+    dispute = answered_negotiation(world)
+    assert dispute.due_kind == "negotiation_lapse"
+    c = client(world.agent)
+    text = visible(c.get(workspace(dispute)).content.decode())
+    assert "Closes unless the consumer asks the platform to step in" in text
+    assert "Then automatically: Closed: not taken to the platform within 7 days" in text
+    queue = visible(c.get(reverse("console_disputes:queue") + "?queue=all").content.decode())
+    assert "Closes unless the consumer asks the platform to step in" in queue
+    case_page = visible(c.get(reverse("console:case", args=[dispute.case.number])).content.decode())
+    assert "Closes unless the consumer asks the platform to step in" in case_page
+    clock.advance(timedelta(days=6, hours=20))  # 4 hours left: on the at-risk board, in words
+    board = c.get(reverse("console:board")).content.decode()
+    at_risk = visible(board[board.index('id="at-risk"') : board.index('id="past-legal"')])
+    assert dispute.number in at_risk
+    assert "Closes unless the consumer asks the platform to step in" in at_risk
+    zh = visible(client(world.agent, "zh-hans").get(workspace(dispute)).content.decode())
+    assert "届时消费者未申请平台介入则纠纷关闭" in zh and "已关闭：7 天内未申请平台介入" in zh
+    assert not [code for code in CODES if code in text + queue + at_risk + zh]
+
+
+def test_a_lapsed_negotiation_in_the_history(world):
+    dispute = answered_negotiation(world)
+    clock.advance(timedelta(days=7, minutes=1))
+    sweep_until_idle()
+    assert fresh(dispute).status == "withdrawn"
+    text = visible(client(world.agent).get(workspace(dispute)).content.decode())
+    assert "Closed: not taken to the platform within 7 days" in text
+    assert "P-8: neither settled nor taken to the platform within 7 days" in text
+    assert "did not answer the dispute within 24 hours" not in text  # P-8's other step
+    zh = visible(client(world.agent, "zh-hans").get(workspace(dispute)).content.decode())
+    assert "P-8：7 天内既未和解也未申请平台介入" in zh
+    assert not [code for code in CODES if code in text + zh]
+
+
+def test_the_service_targets_read_as_targets(world, dispute):
+    agent = world.actor(world.agent)
+    dispute_act(actor=agent, dispute=dispute, action="close_round", payload={"reason": "已答复"})
+    assert fresh(dispute).due_kind == "mediation_target"
+    c = client(world.agent)
+    text = visible(c.get(workspace(dispute)).content.decode())
+    assert "The platform aims to finish mediation" in text
+    assert "The platform's own service target: nothing happens by itself when it passes." in text
+    assert "Then automatically" not in text
+    queue = visible(c.get(reverse("console_disputes:queue") + "?queue=all").content.decode())
+    assert "The platform aims to finish mediation" in queue
+    dispute_act(actor=agent, dispute=fresh(dispute), action="refer", payload={"reason": "调解不成"})
+    text = visible(client(arbitrator(world)).get(workspace(dispute)).content.decode())
+    assert "The arbitrator aims to decide" in text
+    zh = visible(client(arbitrator(world), "zh-hans").get(workspace(dispute)).content.decode())
+    assert "仲裁员目标裁决时间" in zh
+    assert not [code for code in CODES if code in text + queue + zh]
+
+
+def test_what_the_end_of_an_evidence_round_does(world, dispute):
+    # nothing given in the merchant's answer round: its end decides the dispute
+    c = client(world.agent)
+    assert (
+        "Then automatically: Decided on the evidence present: nothing was given in the answer"
+        in (visible(c.get(workspace(dispute)).content.decode()))
+    )
+    # a photo given: the end of the round hands the dispute back to the mediator
+    dispute_evidence_add(actor=world.actor(world.merchant), dispute=dispute, stream=png((7, 8, 9)))
+    text = visible(c.get(workspace(dispute)).content.decode())
+    assert "Back to the mediator or arbitrator, who decides on the evidence given" in text
+    clock.advance(timedelta(hours=25))
+    sweep_until_idle()
+    assert fresh(dispute).status == "mediation"
+    text = visible(c.get(workspace(dispute)).content.decode())
+    history = text[text.index("Evidence round over") :]
+    assert "back to the mediator or arbitrator, who decides on the evidence present" in history
+    zh = visible(client(world.agent, "zh-hans").get(workspace(dispute)).content.decode())
+    assert "举证轮次结束" in zh
+    assert not [code for code in CODES if code in text + zh]
+
+
+DUE_KINDS = {"negotiation", "negotiation_lapse", "evidence_round", "jury", "suspension",
+             "execution", "appeal_window", "mediation_target", "arbitration_target",
+             "appeal_target"}  # fmt: skip
+
+
+def test_every_step_and_deadline_kind_has_words():
+    actions = {t.action for t in DISPUTE_WORKFLOW.transitions} | {"open"}
+    assert actions <= set(EVENT_LABELS)
+    system = {t.action for t in DISPUTE_WORKFLOW.transitions if Role.SYSTEM in t.roles}
+    assert system <= set(AUTOMATIC_STEPS)
+    armed = {s.kind for starts in DISPUTE_WORKFLOW.state_deadlines.values() for s in starts}
+    assert armed - {"evidence_round_end"} <= DUE_KINDS == set(DUE_LABELS)

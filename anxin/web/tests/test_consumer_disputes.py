@@ -7,8 +7,10 @@ steps the dispute's workflow allows."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.conf import settings
@@ -24,6 +26,8 @@ from anxin.core.actors import Role
 from anxin.core.sweeper import sweep_until_idle
 from anxin.disputes.models import Dispute, JuryVote
 from anxin.disputes.services import dispute_act, dispute_evidence_add
+from anxin.disputes.workflow import DISPUTE_WORKFLOW
+from anxin.web.views.consumer.dispute_display import AUTOMATIC, STEP_LABELS
 
 from .pages_consumer import PAGES, panel_of, rejected_case
 from .world import dispute_of
@@ -571,3 +575,113 @@ def test_a_new_account_is_not_on_any_panel(world):
     newcomer = f.user("newcomer", Role.CONSUMER)
     body = client_of(newcomer).get("/my/panel/").content.decode()
     assert "There is nothing to vote on right now." in body
+
+
+# --- the deadlines and automatic steps added to the core, in words ------------------------------
+
+CODES = ("negotiation_lapse", "round_lapsed", "lapse", "mediation_target", "_target")
+
+
+def visible(html: str) -> str:
+    """What a person reads on the page: the text without tags, scripts or attributes."""
+    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_7_day_negotiation_deadline_says_what_happens(world):
+    dispute = opened(world)
+    step(dispute, world.actor(world.other_merchant), "propose", remedy="partial_refund", amount="9")
+    assert dispute.due_kind == "negotiation_lapse"
+    text = visible(client_of(world.consumer).get(url(dispute)).content.decode())
+    assert "Settle or ask the platform to step in by" in text
+    assert (
+        "If you neither accept a proposal nor ask the platform to step in by then, the dispute "
+        "closes." in text
+    )
+    listed = client_of(world.consumer).get("/my/disputes/").content.decode()
+    assert f'data-countdown="{dispute.due_at.isoformat()}"' in listed  # "Your turn": a proposal
+    for language in ("en", "zh-hans"):
+        text = visible(client_of(world.consumer, language).get(url(dispute)).content.decode())
+        assert not [code for code in CODES if code in text], language
+
+
+def test_a_negotiation_that_lapsed_reads_as_closed_in_words(world):
+    dispute = opened(world)
+    step(dispute, world.actor(world.other_merchant), "propose", remedy="partial_refund", amount="9")
+    clock.advance(timedelta(days=7, minutes=1))
+    sweep_until_idle()
+    dispute.refresh_from_db()
+    assert dispute.status == "withdrawn" and dispute.events.filter(action="lapse").exists()
+    text = visible(client_of(world.consumer).get(url(dispute)).content.decode())
+    assert "Closed after 7 days without agreement" in text  # not "Withdrawn": I withdrew nothing
+    assert "Dispute closed after 7 days of negotiation" in text  # the step in the history
+    assert "no proposal was accepted and the platform was not asked to step in" in text
+    assert "P-8" not in text
+    listed = visible(client_of(world.consumer).get("/my/disputes/").content.decode())
+    assert "Closed after 7 days without agreement" in listed
+    for language in ("en", "zh-hans"):
+        text = visible(client_of(world.consumer, language).get(url(dispute)).content.decode())
+        assert not [code for code in CODES if code in text], language
+
+
+def test_the_platforms_service_target_is_not_my_deadline(world):
+    dispute = dispute_of(world)
+    step(dispute, world.actor(world.merchant), "submit", statement="商品出库时完好。")
+    assert dispute.status == "mediation" and dispute.due_kind == "mediation_target"
+    body = client_of(world.consumer).get(url(dispute)).content.decode()
+    asked = body[body.index('id="asked-title"') : body.index('id="claim-title"')]
+    assert "The platform aims to finish mediation by" in asked
+    assert "This is the platform&#x27;s own target, not a deadline for you." in asked
+    assert "data-countdown" not in asked  # a target counts down nothing of mine
+    listed = client_of(world.consumer).get("/my/disputes/").content.decode()
+    assert "The platform aims to finish mediation by" in listed
+    assert f'data-countdown="{dispute.due_at.isoformat()}"' not in listed
+    clock.advance(timedelta(hours=49))  # the target passed: late for the platform, not for me
+    body = client_of(world.consumer).get(url(dispute)).content.decode()
+    asked = body[body.index('id="asked-title"') : body.index('id="claim-title"')]
+    assert "it is still working on your dispute" in asked and "overdue" not in asked
+    zh = visible(client_of(world.consumer, "zh-hans").get(url(dispute)).content.decode())
+    assert not [code for code in CODES if code in zh]
+
+
+def test_an_evidence_round_that_ran_out_goes_back_to_the_platform_in_words(world):
+    dispute = dispute_of(world)  # the merchant's answer round, 24 h
+    merchant = world.actor(world.merchant)
+    dispute_evidence_add(actor=merchant, dispute=dispute, stream=png(colour=(4, 5, 6)).read())
+    body = client_of(world.consumer).get(url(dispute)).content.decode()
+    assert "The platform goes on with the evidence given so far" in body  # not a decision
+    clock.advance(timedelta(hours=25))
+    sweep_until_idle()
+    dispute.refresh_from_db()
+    assert dispute.status == "mediation" and dispute.events.filter(action="round_lapsed").exists()
+    text = visible(client_of(world.consumer).get(url(dispute)).content.decode())
+    history = text[text.index("Negotiation history") :]
+    assert "Time for evidence over" in history
+    assert "The platform goes on with the evidence given so far and decides on it." in history
+    assert not [code for code in CODES if code in text]
+    zh = visible(client_of(world.consumer, "zh-hans").get(url(dispute)).content.decode())
+    assert not [code for code in CODES if code in zh]
+
+
+def test_a_decision_that_sends_the_item_back_is_not_appealed(world):
+    dispute = dispute_of(world)
+    arbitrator = world.actor(User.objects.get(username="arbitrator"))
+    step(dispute, world.actor(world.merchant), "submit", statement="商品出库时完好。")
+    step(dispute, world.actor(world.agent), "refer", reason="双方分歧较大")
+    step(
+        dispute, arbitrator, "rule", remedy="return_refund", amount="30",
+        rationale="照片显示外壳裂缝，商家无法证明出厂完好，退货后退款。", rules=["P-9"], template="B-1",
+    )  # fmt: skip
+    step(dispute, world.actor(world.merchant), "execute")
+    assert dispute.status == "executed" and dispute.due_kind == "appeal_window"
+    text = visible(client_of(world.consumer).get(url(dispute)).content.decode())
+    assert "The decision becomes final on" in text and "An appeal is possible until" not in text
+    assert "carried out through the request and cannot be appealed" in text
+    zh = client_of(world.consumer, "zh-hans").get(url(dispute)).content.decode()
+    assert "需要寄回商品的裁决通过售后申请执行，不能申诉。" in zh and "/steps/appeal/" not in zh
+
+
+def test_every_step_has_words_and_every_system_step_a_sentence():
+    assert {t.action for t in DISPUTE_WORKFLOW.transitions} | {"open"} <= set(STEP_LABELS)
+    system = {t.action for t in DISPUTE_WORKFLOW.transitions if Role.SYSTEM in t.roles}
+    assert system <= set(AUTOMATIC)

@@ -77,6 +77,7 @@ def walk(world, session: Session) -> None:
     shop = world.actor(world.other_merchant)
     agent = world.actor(world.agent)
     arbitrator = world.actor(f.user("arbitrator", Role.ARBITRATOR))
+    f.user("arbitrator_2", Role.ARBITRATOR)  # an appeal goes to a different arbitrator
     case = rejected_case(world)
     page = session.page
     page.on("dialog", lambda dialog: dialog.accept())  # the confirmations say yes
@@ -165,7 +166,8 @@ def walk(world, session: Session) -> None:
     decision.locator("#appeal").scroll_into_view_if_needed()
     shot(session, "decision")
 
-    # 7. Appeal: the new evidence first, then the appeal.
+    # 7. Appeal: the new evidence first, then the appeal (to an arbitrator who did not decide).
+    f.user("arbitrator-2", Role.ARBITRATOR)
     appeal = page.locator("#appeal")
     appeal.locator("input[type=file]").set_input_files(files=[png((40, 160, 40))])
     appeal.locator("form[enctype] button[type=submit]").click()

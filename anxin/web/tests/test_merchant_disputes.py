@@ -4,7 +4,10 @@ fault (never a 500)."""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,11 +16,15 @@ from anxin.accounts.models import User
 from anxin.cases.services import case_act
 from anxin.cases.tests.builders import png_bytes
 from anxin.catalog.tests import factories as f
+from anxin.core import clock
 from anxin.core.actors import SYSTEM, Role
+from anxin.core.sweeper import sweep_until_idle
 from anxin.disputes.deposit import deposit_deduct
 from anxin.disputes.models import DepositAccount, DepositEntry, DisputeEvidence
 from anxin.disputes.services import dispute_act, dispute_open
+from anxin.disputes.workflow import DISPUTE_WORKFLOW
 from anxin.web.templatetags.anxin_web import money
+from anxin.web.views.merchant.dispute_display import AUTOMATIC_REASONS, DUE_LABELS, EVENT_LABELS
 
 from .world import dispute_of
 
@@ -459,3 +466,75 @@ def test_the_case_page_links_to_its_dispute(world, as_user):
     assert f'href="/shop/disputes/{dispute.number}/"' in body
     calm = as_user(world.merchant, "en").get(f"/shop/cases/{world.case.number}/").content.decode()
     assert "This request is in dispute" not in calm
+
+
+# --- the deadlines, steps and guards added to the core, in words ---------------------------------
+
+CODES = ("negotiation_lapse", "round_lapsed", "lapse", "mediation_target", "_target")
+
+
+def visible(html: str) -> str:
+    """What a person reads on the page: the text without tags, scripts or attributes."""
+    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def test_a_rejected_claim_asks_nothing_of_the_merchant(world, as_user):
+    dispute = ruled(world, remedy="reject", amount="0")
+    client = as_user(world.merchant, "en")
+    text = visible(client.get(url(dispute)).content.decode())
+    assert "Carry out the decision" not in text and "Claim rejected" in text
+    assert "The claim was rejected: there is nothing to carry out." in text
+    assert "The decision takes effect; nothing to carry out" in text
+    assert dispute.number not in client.get("/shop/disputes/").content.decode()  # not waiting
+    assert post(client, dispute, "execute").status_code in (409, 422)
+
+
+def test_a_return_decision_carried_out_cannot_be_appealed(world, as_user):
+    dispute = ruled(world, remedy="return_refund", amount="60.00")
+    client = as_user(world.merchant, "en")
+    assert post(client, dispute, "execute").status_code == 302
+    text = visible(client.get(url(dispute)).content.decode())
+    assert "carried out through the request and cannot be appealed" in text
+    assert "The decision becomes final" in text and "The appeal window closes" not in text
+    assert "either side may still appeal" not in text
+    zh = as_user(world.merchant, "zh-hans").get(url(dispute)).content.decode()
+    assert "需要寄回商品的裁决通过售后申请执行，不能申诉。" in zh and 'value="appeal"' not in zh
+
+
+def test_a_lapsed_negotiation_in_words(world, as_user):
+    dispute = negotiating(world)
+    client = as_user(world.merchant, "en")
+    assert post(client, dispute, "propose", remedy="partial_refund", amount="50").status_code == 302
+    clock.advance(timedelta(days=7, minutes=1))
+    sweep_until_idle()
+    dispute.refresh_from_db()
+    assert dispute.status == "withdrawn"
+    text = visible(client.get(url(dispute)).content.decode())
+    assert "Closed: not taken to the platform within 7 days" in text
+    zh = visible(as_user(world.merchant, "zh-hans").get(url(dispute)).content.decode())
+    assert "已关闭：7 天内未申请平台介入" in zh
+    assert not [code for code in CODES if code in text + zh]
+
+
+def test_the_mediation_target_is_the_platforms_not_late_for_the_merchant(world, as_user):
+    dispute = dispute_of(world)
+    dispute_act(actor=world.actor(world.merchant), dispute=dispute, action="submit",
+                payload={"statement": "商品出库时完好。"})  # fmt: skip
+    dispute.refresh_from_db()
+    assert dispute.due_kind == "mediation_target"
+    clock.advance(timedelta(hours=49))  # the platform's target passed: nothing is late for the shop
+    body = as_user(world.merchant, "en").get(url(dispute)).content.decode()
+    assert "The platform aims to finish mediation" in body
+    assert 'class="deadline overdue"' not in body
+    zh = visible(as_user(world.merchant, "zh-hans").get(url(dispute)).content.decode())
+    assert "平台调解目标完成时间" in zh and not [code for code in CODES if code in zh]
+
+
+def test_every_step_and_deadline_kind_has_words():
+    assert {t.action for t in DISPUTE_WORKFLOW.transitions} | {"open"} <= set(EVENT_LABELS)
+    system = {t.action for t in DISPUTE_WORKFLOW.transitions if Role.SYSTEM in t.roles}
+    assert system <= set(AUTOMATIC_REASONS)
+    assert {"negotiation_lapse", "mediation_target", "arbitration_target", "appeal_target"} <= set(
+        DUE_LABELS
+    )

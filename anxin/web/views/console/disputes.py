@@ -28,7 +28,7 @@ from anxin.cases.models import Case, Evidence
 from anxin.cases.selectors import AT_RISK, OVERDUE, case_messages_for
 from anxin.cases.services import case_message_post
 from anxin.core import clock
-from anxin.core.actors import Actor, Role
+from anxin.core.actors import SYSTEM, Actor, Role
 from anxin.core.errors import DomainError
 from anxin.disputes.burden import BURDENS, burden_for, burden_get
 from anxin.disputes.choices import (
@@ -56,7 +56,6 @@ from anxin.disputes.services import dispute_act
 from anxin.disputes.workflow import DISPUTE_WORKFLOW
 from anxin.web.case_display import (
     ROLE_LABELS,
-    OpenDeadline,
     TimelineEntry,
     rule_label,
     usernames_of,
@@ -64,7 +63,7 @@ from anxin.web.case_display import (
 from anxin.web.templatetags.anxin_web import money
 
 from ..common import actor, audience, flash_error
-from .home import dispute_urgency, due_label, page, with_armed_at
+from .home import SERVICE_TARGETS, dispute_urgency, due_label, page, with_armed_at
 
 # Who works on disputes in the console (quality inspectors do not).
 HANDLER_ROLES = frozenset({Role.AGENT, Role.ARBITRATOR, Role.ADMIN})
@@ -105,6 +104,9 @@ EVENT_LABELS: dict[str, Any] = {
     "rule_appeal": pgettext_lazy("dispute action", "Appeal decided"),
     "finalize": pgettext_lazy("dispute action", "Decision final"),
     "withdraw": pgettext_lazy("dispute action", "Withdrawn"),
+    # the merchant's pages say these too: one wording for both
+    "lapse": gettext_lazy("Closed: not taken to the platform within 7 days"),
+    "round_lapsed": gettext_lazy("Evidence round over"),
 }
 
 # The forms of the workspace: the platform's steps, in the order they are offered.
@@ -153,7 +155,31 @@ PARTY_LABELS: dict[str, Any] = {
     "propose": gettext_lazy("Proposed by"),
 }
 MONEY_DETAILS = frozenset({"amount", "paid_more", "credited_merchant"})
-# Automatic steps name the deadline's rule ("P-9/P-10: evidence not given by the deadline").
+# Why the system took a step on its own, by step (the stored rule text is English, for the audit;
+# two steps share a rule: P-8 steps in or closes, P-9/P-10 decides or hands back).
+AUTOMATIC_STEPS: dict[str, Any] = {
+    "intervene": gettext_lazy("the merchant did not answer the dispute within 24 hours (P-8)"),
+    "lapse": gettext_lazy("P-8: neither settled nor taken to the platform within 7 days"),
+    "round_missed": gettext_lazy("P-9: nothing was given in the answer round by the deadline"),
+    "round_lapsed": gettext_lazy(
+        "the evidence round ran out with something given, or it was a supplementary round: back "
+        "to the mediator or arbitrator, who decides on the evidence present (P-9/P-10)"
+    ),
+    "close_jury": gettext_lazy("the panel's voting time is over (J-1)"),
+    "resume": gettext_lazy("the suspension is over (P-13)"),
+    "enforce": gettext_lazy("the decision was not carried out within 24 hours (P-11)"),
+    "finalize": gettext_lazy("no appeal was made within 7 days (P-12)"),
+}
+# What a deadline does when it passes, where the step's name alone would not say it.
+THEN_WORDS: dict[str, Any] = {
+    "round_missed": gettext_lazy(
+        "Decided on the evidence present: nothing was given in the answer round"
+    ),
+    "round_lapsed": gettext_lazy(
+        "Back to the mediator or arbitrator, who decides on the evidence given"
+    ),
+}
+# Rules named by older stored reasons ("P-9/P-10: evidence not given by the deadline").
 AUTOMATIC_REASONS: dict[str, Any] = {
     "P-8": gettext_lazy("the merchant did not answer the dispute within 24 hours (P-8)"),
     "P-9/P-10": gettext_lazy("the evidence was not given by the deadline (P-9/P-10)"),
@@ -230,7 +256,7 @@ def queue_rows(rows: list[Dispute], viewer: Actor) -> list[QueueRow]:
         result.append(
             QueueRow(
                 dispute=d,
-                due_label=due_label(d.due_kind),
+                due_label=due_label(d.due_kind, d),
                 urgency=dispute_urgency(d, now),
                 badge=badge_class(d.status),
                 handler=handler.get_username() if handler is not None else "",
@@ -453,7 +479,9 @@ def _event_details(event: DisputeEvent, currency: str) -> tuple[tuple[str, str],
     return tuple(details)
 
 
-def _automatic_reason(reason: str) -> str:
+def _automatic_reason(action: str, reason: str) -> str:
+    if action in AUTOMATIC_STEPS:
+        return str(AUTOMATIC_STEPS[action])
     code = reason.split(":", 1)[0].strip()
     return str(AUTOMATIC_REASONS.get(code, reason))
 
@@ -468,7 +496,7 @@ def history(dispute: Dispute) -> list[TimelineEntry]:
         automatic = event.actor == "system"
         role = str(ROLE_LABELS.get(event.actor_role, event.actor_role))
         who = role if automatic else f"{role} · {names.get(event.actor, event.actor)}"
-        reason = _automatic_reason(event.reason) if automatic else event.reason
+        reason = _automatic_reason(event.action, event.reason) if automatic else event.reason
         entries.append(
             TimelineEntry(
                 at=event.created_at,
@@ -534,21 +562,48 @@ def _handlers(dispute: Dispute) -> list[tuple[str, str]]:
     return [(label, user.get_username()) for label, user in rows if user is not None]
 
 
-def _deadlines(dispute: Dispute, urgency: str) -> list[OpenDeadline]:
+@dataclass(frozen=True)
+class DueView:
+    """The dispute's next deadline: its words, what happens by itself when it passes ("" for a
+    service target: nothing does), and how urgent it is."""
+
+    kind: str
+    label: str
+    then: str
+    due_at: datetime
+    overdue: bool
+    at_risk: bool
+    target: bool
+
+
+def automatic_step(dispute: Dispute) -> str:
+    """The step the system takes when the dispute's next deadline passes ("" when none does):
+    of the deadlines of its state, the one armed for its ``due_kind`` whose guard lets it act
+    (negotiation steps in or lapses; an evidence round decides or goes back)."""
+    starts = DISPUTE_WORKFLOW.state_deadlines.get(dispute.status, ())
+    allowed = {t.action for t in DISPUTE_WORKFLOW.available(dispute, SYSTEM)}
+    for start in starts:
+        if start.action in allowed and start.delay(dispute) is not None:
+            return start.action
+    return ""
+
+
+def _deadlines(dispute: Dispute, urgency: str) -> list[DueView]:
     """The dispute's next deadline and what happens by itself when it passes."""
     if dispute.due_at is None or dispute.status in TERMINAL:
         return []
-    starts = DISPUTE_WORKFLOW.state_deadlines.get(dispute.status, ())
-    action = starts[0].action if starts else ""
+    target = dispute.due_kind in SERVICE_TARGETS
+    action = "" if target else automatic_step(dispute)
+    then = THEN_WORDS.get(action) or EVENT_LABELS.get(action, "")
     return [
-        OpenDeadline(
+        DueView(
             kind=dispute.due_kind,
-            label=due_label(dispute.due_kind),
-            action=str(EVENT_LABELS.get(action, action)),
+            label=due_label(dispute.due_kind, dispute),
+            then=str(then),
             due_at=dispute.due_at,
             overdue=urgency == OVERDUE,
             at_risk=urgency == AT_RISK,
-            rule="",
+            target=target,
         )
     ]
 
@@ -598,7 +653,7 @@ def render_workspace(
         "dispute": dispute,
         "case": case,
         "badge": badge_class(dispute.status),
-        "due_label": due_label(dispute.due_kind),
+        "due_label": due_label(dispute.due_kind, dispute),
         "urgency": urgency,
         "deadlines": _deadlines(dispute, urgency),
         "handlers": _handlers(dispute),

@@ -36,7 +36,7 @@ from anxin.disputes.choices import TERMINAL as DISPUTE_TERMINAL
 from anxin.disputes.models import Dispute
 from anxin.disputes.permissions import can_handle_disputes
 from anxin.disputes.selectors import DisputeFilters, disputes_for
-from anxin.disputes.workflow import DISPUTE_WORKFLOW
+from anxin.disputes.workflow import DISPUTE_WORKFLOW, SENDS_ITEM
 from anxin.tickets.quality import can_review_quality
 
 from ..common import PLATFORM_STAFF, actor, audience, is_htmx
@@ -44,15 +44,21 @@ from ..dashboard import Dashboard, Tile, dashboard_for, duration_text
 
 BOARD_REFRESH_SECONDS = 30
 
-# The deadlines a dispute waits on (``Dispute.due_kind``), in the reader's words.
+# The deadlines a dispute waits on (``Dispute.due_kind``), in the reader's words. The three
+# ``*_target`` kinds are the platform's own service targets: nothing happens when they pass.
 DUE_LABELS: dict[str, Any] = {
     "negotiation": gettext_lazy("Negotiation ends; the platform may step in"),
+    "negotiation_lapse": gettext_lazy("Closes unless the consumer asks the platform to step in"),
+    "mediation_target": gettext_lazy("The platform aims to finish mediation"),
+    "arbitration_target": gettext_lazy("The arbitrator aims to decide"),
+    "appeal_target": gettext_lazy("The appeal aims to be decided"),
     "evidence_round": gettext_lazy("Evidence is due"),
     "jury": gettext_lazy("Panel voting ends"),
     "suspension": gettext_lazy("Suspension ends"),
     "execution": gettext_lazy("The decision must be carried out"),
     "appeal_window": gettext_lazy("The appeal window closes"),
 }
+SERVICE_TARGETS = frozenset({"mediation_target", "arbitration_target", "appeal_target"})
 
 
 def page(
@@ -70,9 +76,16 @@ def page(
     return render(request, template, context, status=status)
 
 
-def due_label(kind: str) -> str:
-    """A dispute's deadline kind in the reader's words (the kind itself when it has none)."""
-    return str(DUE_LABELS.get(kind or "", kind or ""))
+def due_label(kind: str, dispute: Dispute | None = None) -> str:
+    """A dispute's deadline kind in the reader's words ("" for a kind without words: a code is
+    never shown). Given the dispute, a decision with nothing to carry out (a rejected claim) and
+    one that cannot be appealed (it sends the item back) say so."""
+    ruled = getattr(dispute, "ruled_remedy", "")
+    if kind == "execution" and ruled == "reject":
+        return _("The decision takes effect; nothing to carry out")
+    if kind == "appeal_window" and ruled in SENDS_ITEM:
+        return _("The decision becomes final")
+    return str(DUE_LABELS.get(kind or "", ""))
 
 
 def with_armed_at(rows: QuerySet[Dispute]) -> QuerySet[Dispute]:
@@ -128,7 +141,7 @@ def _dispute_buckets(viewer: Actor) -> tuple[list[DisputeCard], list[DisputeCard
             kind=dispute.due_kind,
             due_at=dispute.due_at,
             dispute=dispute,
-            label=due_label(dispute.due_kind),
+            label=due_label(dispute.due_kind, dispute),
         )
         (overdue if level == OVERDUE else at_risk).append(card)
     return overdue, at_risk

@@ -20,7 +20,7 @@ from anxin.cases.choices import EvidencePurpose
 from anxin.cases.models import Case, Evidence
 from anxin.cases.selectors import AT_RISK, OVERDUE, deadline_urgency
 from anxin.core import clock
-from anxin.core.actors import MERCHANT_ROLES, Actor, Role
+from anxin.core.actors import MERCHANT_ROLES, SYSTEM, Actor, Role
 from anxin.disputes.choices import (
     CLAIMS,
     TERMINAL,
@@ -33,7 +33,7 @@ from anxin.disputes.choices import (
 )
 from anxin.disputes.models import Dispute, DisputeEvent, EvidenceRound, Proposal
 from anxin.disputes.selectors import asked_of, burden_of, ruling_rationale
-from anxin.disputes.workflow import DISPUTE_WORKFLOW
+from anxin.disputes.workflow import DISPUTE_WORKFLOW, SENDS_ITEM
 from anxin.web.templatetags.anxin_web import money, when
 
 # --- words ---------------------------------------------------------------------------------------
@@ -63,6 +63,8 @@ STEP_LABELS: dict[str, Any] = {
     "rule_appeal": pgettext_lazy("dispute step", "Appeal decision"),
     "finalize": pgettext_lazy("dispute step", "Decision final"),
     "withdraw": pgettext_lazy("dispute step", "Withdrawn"),
+    "lapse": pgettext_lazy("dispute step", "Dispute closed after 7 days of negotiation"),
+    "round_lapsed": pgettext_lazy("dispute step", "Time for evidence over"),
 }
 
 # What an automatic step means, instead of the rule text the sweeper stored (English, with codes).
@@ -74,6 +76,14 @@ AUTOMATIC: dict[str, Any] = {
         "The evidence asked for was not given by the deadline; the decision is taken on the "
         "evidence present."
     ),
+    "round_lapsed": gettext_lazy(
+        "The time for this evidence request is over. The platform goes on with the evidence "
+        "given so far and decides on it."
+    ),
+    "lapse": gettext_lazy(
+        "Within 7 days of opening, no proposal was accepted and the platform was not asked to "
+        "step in, so the dispute closed. The shop's rejection stands and the request is closed."
+    ),
     "close_jury": gettext_lazy("The panel's voting time is over, or every member has voted."),
     "resume": gettext_lazy("The suspension is over."),
     "enforce": gettext_lazy(
@@ -81,6 +91,9 @@ AUTOMATIC: dict[str, Any] = {
     ),
     "finalize": gettext_lazy("No appeal within 7 days: the decision is final."),
 }
+
+# Steps whose history row names the evidence round.
+ROUND_STEPS = frozenset({"open_round", "submit", "close_round", "round_lapsed"})
 
 DETAIL_LABELS: dict[str, Any] = {
     "claim": gettext_lazy("Claim"),
@@ -121,7 +134,15 @@ def solution(remedy: str, amount: Any, currency: str) -> str:
 
 
 def status_label(dispute: Dispute) -> str:
+    """The status in words; a negotiation that lapsed reads as closed, not as withdrawn by me."""
+    if dispute.status == DisputeStatus.WITHDRAWN and lapsed(dispute):
+        return _("Closed after 7 days without agreement")
     return str(dict(DisputeStatus.choices).get(dispute.status, dispute.status))
+
+
+def lapsed(dispute: Dispute) -> bool:
+    """The dispute closed by itself: negotiation was not pursued within 7 days (``lapse``)."""
+    return dispute.events.filter(action="lapse").exists()
 
 
 # The badge colours of the case pages, by what a status means for the consumer: someone must act
@@ -153,43 +174,98 @@ class Due:
     due_at: datetime
     overdue: bool
     at_risk: bool
-    after: str = ""  # what becomes possible at the deadline, when nothing happens by itself
+    after: str = ""  # a sentence on what the deadline means for me
+    target: bool = False  # the platform's own aim, not a deadline: no countdown, never "late"
 
 
-def _due_words(dispute: Dispute, asked: EvidenceRound | None) -> tuple[str, str]:
+# The platform's service targets (nothing happens by itself when they pass).
+TARGETS: dict[str, Any] = {
+    "mediation_target": gettext_lazy("The platform aims to finish mediation by"),
+    "arbitration_target": gettext_lazy("The arbitrator aims to decide by"),
+    "appeal_target": gettext_lazy("The appeal aims to be decided by"),
+}
+
+
+def _round_words(dispute: Dispute, asked: EvidenceRound | None) -> tuple[str, str]:
+    """An evidence round: whose evidence is due, and what its end does. Only an answer round in
+    which the merchant gave nothing decides the dispute; any other round goes back to the
+    mediator or the arbitrator, who decides on the evidence given."""
+    label = _("Your evidence is due") if asked else _("The merchant's evidence is due")
+    if "round_missed" in available_to(dispute, SYSTEM):
+        return label, _("The decision is taken on the evidence present")
+    return label, _("The platform goes on with the evidence given so far")
+
+
+def _due_words(dispute: Dispute, asked: EvidenceRound | None) -> tuple[str, str, str]:
+    """(label, what happens by itself at the deadline, a sentence on what it means for me)."""
     kind = dispute.due_kind
+    ruled = dispute.ruled_remedy
     if kind == "negotiation":
         if dispute.merchant_answered_at is None:
-            return _("The merchant must answer by"), _("The platform steps in")
-        return _("Negotiation period"), ""
+            return _("The merchant must answer by"), _("The platform steps in"), ""
+        return _("Negotiation period"), "", _("After that you can ask the platform to step in.")
+    if kind == "negotiation_lapse":
+        return (
+            _("Settle or ask the platform to step in by"),
+            "",
+            _(
+                "If you neither accept a proposal nor ask the platform to step in by then, the "
+                "dispute closes."
+            ),
+        )
+    if kind in TARGETS:
+        return (
+            str(TARGETS[kind]),
+            "",
+            _("This is the platform's own target, not a deadline for you."),
+        )
     if kind == "evidence_round":
-        label = _("Your evidence is due") if asked else _("The merchant's evidence is due")
-        return label, _("The decision is taken on the evidence present")
+        return (*_round_words(dispute, asked), "")
     if kind == "jury":
-        return _("The public review panel votes until"), _("The arbitrator decides")
+        return _("The public review panel votes until"), _("The arbitrator decides"), ""
     if kind == "suspension":
-        return _("Suspended until"), _("The dispute resumes")
+        return _("Suspended until"), _("The dispute resumes"), ""
+    if kind == "execution" and ruled == Remedy.REJECT:
+        return (
+            _("The decision takes effect"),
+            "",
+            _("There is nothing to carry out; you can then appeal within 7 days."),
+        )
     if kind == "execution":
         return (
             _("The decision must be carried out by"),
             _("The platform carries it out, paying you first if needed"),
+            "",
+        )
+    if kind == "appeal_window" and ruled in SENDS_ITEM:
+        return (
+            _("The decision becomes final on"),
+            "",
+            _(
+                "A decision that sends the item back is carried out through the request and "
+                "cannot be appealed."
+            ),
         )
     if kind == "appeal_window":
-        return _("An appeal is possible until"), _("The decision becomes final")
-    return _("Next deadline"), ""
+        return _("An appeal is possible until"), _("The decision becomes final"), ""
+    return _("Next deadline"), "", ""
 
 
 def due_of(dispute: Dispute, asked: EvidenceRound | None, since: datetime | None) -> Due | None:
     """The dispute's next deadline (``due_at``) in words, with its urgency."""
     if dispute.due_at is None or dispute.status in TERMINAL:
         return None
-    label, then = _due_words(dispute, asked)
-    after = ""
-    if dispute.due_kind == "negotiation" and not then:
-        if dispute.due_at <= clock.now():
-            return None  # the merchant answered and the 24 hours are over: nothing falls due
-        after = _("After that you can ask the platform to step in.")
-    urgency = deadline_urgency(due_at=dispute.due_at, armed_at=since, now=clock.now())
+    now = clock.now()
+    label, then, after = _due_words(dispute, asked)
+    if dispute.due_kind == "negotiation" and not then and dispute.due_at <= now:
+        return None  # the merchant answered and the 24 hours are over: nothing falls due
+    if dispute.due_kind in TARGETS or (
+        dispute.due_kind == "execution" and dispute.ruled_remedy == Remedy.REJECT
+    ):
+        if dispute.due_kind in TARGETS and dispute.due_at <= now:
+            after = _("The platform's target has passed; it is still working on your dispute.")
+        return Due(label, "", dispute.due_at, False, False, after, target=True)
+    urgency = deadline_urgency(due_at=dispute.due_at, armed_at=since, now=now)
     return Due(label, then, dispute.due_at, urgency == OVERDUE, urgency == AT_RISK, after)
 
 
@@ -238,7 +314,7 @@ def _details(event: DisputeEvent, currency: str) -> tuple[tuple[str, str], ...]:
     for key in ("note", "statement"):
         if data.get(key):
             rows.append((str(DETAIL_LABELS[key]), str(data[key])))
-    if data.get("round") and event.action in {"open_round", "submit", "close_round"}:
+    if data.get("round") and event.action in ROUND_STEPS:
         rows.append((str(DETAIL_LABELS["round"]), str(data["round"])))
     if data.get("due_at") and event.action == "open_round":
         try:

@@ -34,6 +34,7 @@ from anxin.disputes.choices import (
 )
 from anxin.disputes.models import Dispute, DisputeEvent, EvidenceRound, Proposal, Ruling
 from anxin.disputes.selectors import DisputeFigures, dispute_figures, ruling_rationale
+from anxin.disputes.workflow import SENDS_ITEM
 from anxin.web.case_display import ROLE_LABELS, usernames_of
 from anxin.web.templatetags.anxin_web import money, when
 
@@ -117,7 +118,8 @@ AUTOMATIC_REASONS: dict[str, Any] = {
     "intervene": gettext_lazy("P-8: the merchant did not answer the dispute within 24 hours"),
     "round_missed": gettext_lazy("P-9: nothing was given in the answer round by the deadline"),
     "round_lapsed": gettext_lazy(
-        "P-9/P-10: the round ran out; the decision is taken on the evidence present"
+        "P-9/P-10: the round ran out; back to the mediator or arbitrator, who decides on the "
+        "evidence given"
     ),
     "lapse": gettext_lazy("P-8: neither settled nor taken to the platform within 7 days"),
     "close_jury": gettext_lazy("J-1: the panel's voting time is over"),
@@ -157,7 +159,8 @@ def status_label(code: str) -> str:
 def waiting_for_merchant() -> Q:
     """Disputes the merchant must act on now: an evidence round asks it; in negotiation, the
     consumer's claim or proposal waits for its answer (or it has not answered at all); the
-    platform's proposal waits for its agreement; or a decision waits to be carried out."""
+    platform's proposal waits for its agreement; or a decision waits to be carried out (a rejected
+    claim has nothing to carry out)."""
     round_asks = EvidenceRound.objects.filter(
         dispute=OuterRef("pk"), status=RoundStatus.OPEN, party=Party.MERCHANT
     )
@@ -174,7 +177,7 @@ def waiting_for_merchant() -> Q:
         Q(status=S.AWAITING_EVIDENCE) & Exists(round_asks)
         | Q(status=S.NEGOTIATING) & (Exists(consumer_offer) | Q(merchant_answered_at__isnull=True))
         | Q(status__in=[S.MEDIATION, S.AWAITING_EVIDENCE]) & Exists(platform_offer)
-        | Q(status=S.RULED)
+        | Q(status=S.RULED) & ~Q(ruled_remedy=Remedy.REJECT)
     )
 
 
@@ -195,13 +198,28 @@ def filtered(rows: QuerySet[Dispute], key: str) -> QuerySet[Dispute]:
     return rows
 
 
+SERVICE_TARGETS = frozenset({"mediation_target", "arbitration_target", "appeal_target"})
+
+
 def due_label(dispute: Dispute, asked_party: str | None) -> str:
     """The reader's words for the deadline a dispute waits on."""
     if dispute.due_kind == "evidence_round":
         if asked_party == Party.MERCHANT:
             return _("Your evidence is due")
         return _("The consumer's evidence is due")
+    if dispute.due_kind == "execution" and dispute.ruled_remedy == Remedy.REJECT:
+        return _("The decision takes effect; nothing to carry out")
+    if dispute.due_kind == "appeal_window" and dispute.ruled_remedy in SENDS_ITEM:
+        return _("The decision becomes final")
     return str(DUE_LABELS.get(dispute.due_kind, ""))
+
+
+def due_urgency(dispute: Dispute, now: datetime) -> str:
+    """How urgent the dispute's next deadline is; a service target of the platform is never
+    urgent for the merchant (nothing happens when it passes)."""
+    if dispute.due_kind in SERVICE_TARGETS:
+        return ""
+    return urgency(dispute.due_at, now)
 
 
 # --- one dispute -------------------------------------------------------------------------------
@@ -292,7 +310,7 @@ def ask_of_merchant(
             due_at=asked.due_at,
             urgency=urgency(asked.due_at, now),
         )
-    if dispute.status == S.RULED:
+    if dispute.status == S.RULED and dispute.ruled_remedy != Remedy.REJECT:
         return Ask(
             _("Carry out the decision"),
             _("The decision below is binding; carry it out, or the platform does it for you."),
@@ -344,6 +362,13 @@ def waiting_on(dispute: Dispute, asked_party: str | None) -> str:
         return _("The platform is reviewing the dispute.")
     if status == S.SUSPENDED:
         return _("The dispute is suspended.")
+    if status == S.RULED and dispute.ruled_remedy == Remedy.REJECT:
+        return _("The claim was rejected: there is nothing to carry out.")
+    if status == S.EXECUTED and dispute.ruled_remedy in SENDS_ITEM:
+        return _(
+            "A decision that sends the item back is carried out through the request and "
+            "cannot be appealed."
+        )
     if status == S.EXECUTED:
         return _("The decision was carried out; either side may still appeal within 7 days.")
     return _("Nothing is asked of you now.")

@@ -43,6 +43,7 @@ from .dispute_display import (
     PhotoRow,
     ask_of_merchant,
     due_label,
+    due_urgency,
     execute_text,
     filtered,
     first_ruling,
@@ -51,7 +52,6 @@ from .dispute_display import (
     remedy_text,
     ruling_rows,
     status_label,
-    urgency,
     waiting_for_merchant,
     waiting_on,
 )
@@ -92,7 +92,7 @@ def _queue_row(dispute: Any, now: datetime) -> QueueRow:
         due_at=dispute.due_at,
         due_label=due_label(dispute, dispute.asked_party),
         waiting=bool(dispute.waiting),
-        urgency=urgency(dispute.due_at, now),
+        urgency=due_urgency(dispute, now),
     )
 
 
@@ -191,7 +191,7 @@ def dispute_context(
         "waiting_on": waiting_on(dispute, open_round.party if open_round else None),
         "due_label": due_label(dispute, open_round.party if open_round else None),
         "due_at": dispute.due_at,
-        "due_urgency": urgency(dispute.due_at, now),
+        "due_urgency": due_urgency(dispute, now),
         "available": available,
         "proposals": proposals,
         "rulings": rulings,
