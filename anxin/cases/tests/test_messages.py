@@ -52,6 +52,7 @@ def _path(w: World) -> str:
 
 def test_a_consumer_message_with_photos_reaches_the_merchant(w: World) -> None:
     # when the consumer writes with two photos
+    type(w.users["consumer_a"]).objects.update(language="en")  # the texts read in English
     response = post_message(
         w.api("consumer_a"), _path(w), "  吊牌还在，请看照片。 ", (png_bytes(), png_bytes((8, 8)))
     )
@@ -81,6 +82,7 @@ def test_a_consumer_message_with_photos_reaches_the_merchant(w: World) -> None:
 
 
 def test_the_merchant_answers_and_the_consumer_is_told(w: World) -> None:
+    type(w.users["consumer_a"]).objects.update(language="en")  # the texts read in English
     response = post_message(w.api("m1_token"), _path(w), "吊牌拆了不影响二次销售吗？我们看一下。")
     assert response.status_code == 201, response.content
     assert response.json()["party"] == "merchant"
