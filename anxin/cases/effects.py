@@ -15,14 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from anxin.core.dispatch import on_commit
 from anxin.core.errors import ValidationFailed
-from anxin.core.workflow import History, StepContext, register, step_data
+from anxin.core.workflow import History, StepContext, TransitionNotAllowed, register, step_data
 from anxin.feedback.choices import SubjectType
 from anxin.feedback.hooks import SurveySubject, survey_after_close
 
 from .choices import TERMINAL, CaseStatus, CaseType, MessageParty
 from .eligibility import decision_explanation, not_eligible
 from .ledger import refund_execute, refund_for_case, refunded_total
-from .models import Case, Evidence, Refund, ReturnAddress
+from .models import Case, CaseEvent, Evidence, Refund, ReturnAddress
 from .notify import case_transition_notify
 from .permissions import party_of
 from .selectors import decision_for, reason_get
@@ -120,6 +120,18 @@ def effect_reject(step: StepContext) -> None:
     """Rejecting a no-reason return for the item's condition (吊牌已拆除, 已使用 …) needs a photo of
     it from the merchant's side already on the case, which the consumer then sees."""
     case: Case = step.subject
+    decided = (
+        CaseEvent.objects.filter(case=case, action="approve", from_status=CaseStatus.DISPUTED)
+        .values_list("data__dispute", flat=True)
+        .first()
+    )
+    if decided:
+        # what a dispute agreed or decided is not undone by a rejection once the item is back
+        raise TransitionNotAllowed(
+            _("This return was agreed or decided in dispute %(number)s: confirm receipt instead.")
+            % {"number": decided},
+            data={"action": "reject", "dispute": decided},
+        )
     if not step.data.get("condition") or not case.reason.code.startswith(NO_REASON):
         return
     sides = {MessageParty.MERCHANT}
