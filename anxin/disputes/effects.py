@@ -7,7 +7,6 @@ parties are told (outbox rows commit with the step).
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -24,7 +23,6 @@ from anxin.core.workflow import History, StepContext, register
 from .burden import RESPONSE, burden_for, burden_get
 from .choices import (
     MONEY_NOW,
-    WITH_AMOUNT,
     DisputeStatus,
     Level,
     Outcome,
@@ -35,33 +33,31 @@ from .choices import (
     RoundStatus,
     Vote,
 )
+from .due import set_next_due
 from .execution import (
     advance_pay,
     appeal_settle,
-    paid_to_consumer,
-    refundable_cap,
     remedy_execute,
 )
 from .models import Dispute, DisputeEvidence, EvidenceRound, JuryVote, Proposal, Ruling
 from .notify import dispute_transition_notify
 from .parties import arbitrator_pick, mediator_pick, party_of
+from .rulings import (
+    decision_record,
+    first_ruling,
+    outcome_of,
+    remedy_amount,
+    remedy_check,
+    ruling_from,
+)
 from .workflow import (
-    APPEAL_TARGET,
-    APPEAL_WINDOW,
-    ARBITRATION_TARGET,
     DISPUTE_WORKFLOW,
-    EXECUTION,
     JURY_WINDOW,
-    MEDIATION_TARGET,
     MERCHANT_RESPONSE,
-    NEGOTIATION,
-    NEGOTIATION_LAPSE,
     SUPPLEMENTARY,
 )
 
 S = DisputeStatus
-# A ruling cites rule ids of docs/domain.md and the burden templates (P-9, R-3, B-2, art. 13 …).
-RULE_CITED = re.compile(r"^((P|R|B|J)-\d{1,2}|(CPL )?art\. ?\d{1,2})$")
 
 
 def _save(dispute: Dispute, *fields: str) -> None:
@@ -84,39 +80,6 @@ def _merchant_answered(step: StepContext) -> None:
     if party_of(step.actor) is Party.MERCHANT and dispute.merchant_answered_at is None:
         dispute.merchant_answered_at = step.at
         _save(dispute, "merchant_answered_at")
-
-
-def remedy_check(dispute: Dispute, remedy: str, field: str = "remedy") -> None:
-    """With the item already at the merchant's, only money (or a rejection) can settle it."""
-    if dispute.item_with_merchant and remedy not in (*MONEY_NOW, Remedy.REJECT):
-        raise ValidationFailed(
-            fields={field: _("The merchant already has the item: choose a full or partial refund.")}
-        )
-
-
-def remedy_amount(
-    dispute: Dispute,
-    remedy: str,
-    amount: Decimal,
-    field: str = "amount",
-    paid: Decimal = Decimal(0),
-) -> Decimal:
-    """The amount a remedy carries: a full refund is everything still refundable; a partial
-    refund or a return-first refund needs an amount within it; the others carry none. ``paid``:
-    what the dispute already paid, which a replacing decision's total may include."""
-    if remedy not in WITH_AMOUNT:
-        return Decimal(0)
-    case = Case.unscoped.select_related("line").get(pk=dispute.case_id)
-    cap = refundable_cap(case, paid=paid)
-    if remedy == Remedy.FULL_REFUND or (remedy == Remedy.RETURN_REFUND and amount <= 0):
-        return cap
-    if amount <= 0:
-        raise ValidationFailed(fields={field: _("Enter an amount greater than zero.")})
-    if amount > cap:
-        raise ValidationFailed(
-            fields={field: _("At most %(cap)s can still be refunded.") % {"cap": f"{cap:.2f}"}}
-        )
-    return amount
 
 
 # --- negotiation -------------------------------------------------------------------------------
@@ -299,27 +262,6 @@ AUTO_RATIONALE = (
 )
 
 
-def _outcome(dispute: Dispute, remedy: str, amount: Decimal) -> str:
-    if remedy == Remedy.REJECT:
-        return Outcome.MERCHANT
-    if remedy == dispute.claim and amount >= dispute.claim_amount:
-        return Outcome.CONSUMER
-    return Outcome.SPLIT
-
-
-def _decided(dispute: Dispute, ruling: Ruling, at: datetime) -> None:
-    # a decision ends the bargaining: proposals still open can no longer be answered
-    dispute.proposals.filter(status=ProposalStatus.OPEN).update(status=ProposalStatus.LAPSED)
-    dispute.ruled_at = at
-    dispute.ruled_remedy = ruling.remedy
-    dispute.outcome = _outcome(dispute, ruling.remedy, ruling.amount)
-    dispute.merchant_at_fault = ruling.merchant_at_fault
-    dispute.consumer_bad_faith = ruling.consumer_bad_faith
-    _save(dispute, "ruled_at", "ruled_remedy", "outcome", "merchant_at_fault", "consumer_bad_faith")
-    # A rejected claim leaves the case disputed until the decision is final (an appeal may still
-    # order a refund, and the units stay claimed); finalize closes it.
-
-
 def effect_round_missed(step: StepContext) -> None:
     """The party in default loses the round: the decision is taken on the evidence present."""
     dispute: Dispute = step.subject
@@ -349,7 +291,7 @@ def effect_round_missed(step: StepContext) -> None:
         created_at=step.at,
     )  # fmt: skip
     step.data.update(round=found.number, remedy=remedy, amount=str(amount))
-    _decided(dispute, ruling, step.at)
+    decision_record(dispute, ruling, step.at)
 
 
 def effect_round_lapsed(step: StepContext) -> None:
@@ -431,52 +373,12 @@ def effect_close_jury(step: StepContext) -> None:
     step.data.update(votes=counts, majority=dispute.jury_verdict)
 
 
-def _ruling(step: StepContext, level: str) -> Ruling:
-    dispute: Dispute = step.subject
-    data = step.data
-    remedy = data["remedy"]
-    remedy_check(dispute, remedy)
-    # an appeal's award is the total the consumer gets, what was paid on the first one included
-    paid = paid_to_consumer(dispute) if level == Level.APPEAL else Decimal(0)
-    amount = remedy_amount(dispute, remedy, Decimal(str(data.get("amount") or 0)), paid=paid)
-    if burden_get(data["template"]) is None:
-        raise ValidationFailed(fields={"template": _("Choose a burden-of-proof rule.")})
-    bad = [r for r in data["rules"] if not RULE_CITED.match(r)]
-    if bad:
-        raise ValidationFailed(
-            fields={"rules": _("Cite rule ids such as P-9, R-3, B-2 or art. 13 (not %(bad)s).")
-                    % {"bad": ", ".join(bad)}}
-        )  # fmt: skip
-    favours = Vote.MERCHANT if remedy == Remedy.REJECT else Vote.CONSUMER
-    if dispute.jury_verdict and dispute.jury_verdict != favours and not data.get("jury_override"):
-        raise ValidationFailed(
-            fields={"jury_override": _("The panel's majority went the other way: say why you decide differently.")}
-        )  # fmt: skip
-    ruling = Ruling.objects.create(
-        dispute=dispute,
-        level=level,
-        remedy=remedy,
-        amount=amount,
-        rationale=data["rationale"],
-        rules=list(dict.fromkeys([*data["rules"], data["template"]])),
-        template=data["template"],
-        merchant_at_fault=bool(data.get("merchant_at_fault")),
-        consumer_bad_faith=bool(data.get("consumer_bad_faith")),
-        jury_override=data.get("jury_override", ""),
-        decided_by=step.actor.audit_label(),
-        decided_by_user_id=step.actor.user_id,
-        created_at=step.at,
-    )
-    step.data.update(amount=str(amount))
-    return ruling
-
-
 def effect_rule(step: StepContext) -> None:
     dispute: Dispute = step.subject
     if dispute.arbitrator_id is None and step.actor.user_id is not None:
         dispute.arbitrator_id = step.actor.user_id
         _save(dispute, "arbitrator")
-    _decided(dispute, _ruling(step, dispute.level), step.at)
+    decision_record(dispute, ruling_from(step, dispute.level), step.at)
 
 
 def effect_fast_track(step: StepContext) -> None:
@@ -506,15 +408,11 @@ def effect_fast_track(step: StepContext) -> None:
     dispute.fast_track = True
     dispute.resolved_at = step.at
     _save(dispute, "fast_track", "resolved_at")
-    _decided(dispute, ruling, step.at)
+    decision_record(dispute, ruling, step.at)
     advance_pay(dispute=dispute, amount=ruling.amount, at=step.at)
 
 
 # --- carrying out, appeal, end -------------------------------------------------------------------
-
-
-def first_ruling(dispute: Dispute) -> Ruling:
-    return dispute.rulings.exclude(level=Level.APPEAL).get()
 
 
 def effect_execute(step: StepContext) -> None:
@@ -589,10 +487,10 @@ def effect_rule_appeal(step: StepContext) -> None:
                 "remedy": _("On appeal, uphold the decision, order a refund or reject the claim.")
             }
         )
-    ruling = _ruling(step, Level.APPEAL)
+    ruling = ruling_from(step, Level.APPEAL)
     if dispute.appeal_arbitrator_id is None and step.actor.user_id is not None:
         dispute.appeal_arbitrator_id = step.actor.user_id
-    dispute.outcome = _outcome(dispute, ruling.remedy, ruling.amount)
+    dispute.outcome = outcome_of(dispute, ruling.remedy, ruling.amount)
     dispute.merchant_at_fault = ruling.merchant_at_fault
     dispute.consumer_bad_faith = ruling.consumer_bad_faith
     dispute.resolved_at = step.at
@@ -643,41 +541,6 @@ def effect_withdraw(step: StepContext) -> None:
 
 
 # --- after every step: the next deadline, then the parties are told ------------------------------
-
-
-def next_due(dispute: Dispute) -> tuple[datetime | None, str]:
-    """The deadline the dispute waits on in its current state, and its kind."""
-    status = dispute.status
-    if status == S.NEGOTIATING:
-        if dispute.merchant_answered_at is None:
-            return dispute.opened_at + NEGOTIATION, "negotiation"
-        return dispute.opened_at + NEGOTIATION_LAPSE, "negotiation_lapse"
-    if status == S.MEDIATION and dispute.intervened_at is not None:
-        return dispute.intervened_at + MEDIATION_TARGET, "mediation_target"
-    if status == S.ARBITRATION and dispute.referred_at is not None:
-        return dispute.referred_at + ARBITRATION_TARGET, "arbitration_target"
-    if status == S.APPEALED and dispute.appealed_at is not None:
-        return dispute.appealed_at + APPEAL_TARGET, "appeal_target"
-    if status == S.AWAITING_EVIDENCE:
-        found = _open_round(dispute)
-        return (found.due_at, "evidence_round") if found else (None, "")
-    if status == S.JURY:
-        return dispute.jury_until, "jury"
-    if status == S.SUSPENDED:
-        return dispute.suspended_until, "suspension"
-    if status == S.RULED and dispute.ruled_at is not None:
-        ruling = first_ruling(dispute)
-        immediate = ruling.remedy == Remedy.REJECT
-        return (dispute.ruled_at if immediate else dispute.ruled_at + EXECUTION), "execution"
-    if status == S.EXECUTED and dispute.ruled_at is not None:
-        return dispute.ruled_at + APPEAL_WINDOW, "appeal_window"
-    return None, ""
-
-
-def set_next_due(step: StepContext) -> None:
-    dispute: Dispute = step.subject
-    dispute.due_at, dispute.due_kind = next_due(dispute)
-    _save(dispute, "due_at", "due_kind")
 
 
 def _history_data(step: StepContext) -> dict[str, Any]:

@@ -28,7 +28,6 @@ from anxin.core.workflow import TransitionResult, arm_state_deadlines, subject_l
 
 from .choices import CLAIMS, TERMINAL, DisputeStatus, Party, ProposalStatus
 from .deposit import deposit_top_up
-from .effects import remedy_amount, remedy_check
 from .inputs import ACTION_INPUTS, ActIn, AnswerIn, DisputeOpenIn, TopUpIn, VoteIn
 from .models import DepositEntry, Dispute, DisputeEvent, DisputeEvidence, JuryVote, Proposal
 from .notify import dispute_notify
@@ -40,6 +39,7 @@ from .permissions import (
     can_vote_on_panel,
     needs_reason,
 )
+from .rulings import remedy_amount, remedy_check
 from .selectors import jury_eligible
 from .workflow import DISPUTE_WORKFLOW, NEGOTIATION
 

@@ -14,7 +14,7 @@ from anxin.cases.tests.helpers import delivered_order, merchant_actor, open_case
 from anxin.catalog.tests import factories as f
 from anxin.core.actors import Actor, Role
 from anxin.disputes.choices import Party, RoundKind
-from anxin.disputes.effects import next_due
+from anxin.disputes.due import next_due
 from anxin.disputes.models import Dispute, EvidenceRound, Proposal, Ruling
 
 # A first-instance or appeal ruling: a rationale of at least 20 characters citing rules.
