@@ -27,7 +27,7 @@ from anxin.core.sweeper import sweep_until_idle
 from anxin.disputes.models import Dispute
 from anxin.disputes.services import dispute_act, dispute_evidence_add, dispute_open
 from anxin.disputes.workflow import DISPUTE_WORKFLOW
-from anxin.web.views.console.disputes import AUTOMATIC_STEPS, EVENT_LABELS
+from anxin.web.views.console.dispute_words import AUTOMATIC_STEPS, EVENT_LABELS
 from anxin.web.views.console.home import DUE_LABELS
 
 from .pages_consumer import rejected_case
