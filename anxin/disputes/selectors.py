@@ -202,12 +202,9 @@ def ruling_rationale(ruling: Ruling) -> str:
 # --- the public review panel (大众评审) ----------------------------------------------------------
 
 
-def jury_eligible(*, actor: Actor, dispute: Dispute) -> bool:
-    """A panel member is a consumer with an account of at least 30 days and at least one order,
-    who is not a party to the dispute."""
+def _panel_member(actor: Actor) -> bool:
+    """A consumer with an account of at least 30 days and at least one order."""
     if actor.role is not Role.CONSUMER or actor.user_id is None:
-        return False
-    if dispute.customer_id in actor.customer_ids:
         return False
     user = User.objects.filter(pk=actor.user_id, is_active=True).only("date_joined").first()
     if user is None or user.date_joined > clock.now() - PANEL_MIN_ACCOUNT_AGE:
@@ -215,9 +212,15 @@ def jury_eligible(*, actor: Actor, dispute: Dispute) -> bool:
     return Order.unscoped.filter(customer__user_id=actor.user_id).exists()
 
 
+def jury_eligible(*, actor: Actor, dispute: Dispute) -> bool:
+    """A panel member who is not a party to the dispute."""
+    return dispute.customer_id not in actor.customer_ids and _panel_member(actor)
+
+
 def panels_for(*, actor: Actor) -> list[Dispute]:
-    """Disputes whose panel this consumer may vote on and has not voted on yet."""
-    if actor.role is not Role.CONSUMER:
+    """Disputes whose panel this consumer may vote on and has not voted on yet (the member is
+    checked once, the parties are left out by the query)."""
+    if not _panel_member(actor):
         return []
     voted = JuryVote.objects.filter(voter_id=actor.user_id).values("dispute_id")
     rows = (
@@ -227,7 +230,7 @@ def panels_for(*, actor: Actor) -> list[Dispute]:
         .select_related("case", "case__reason")
         .order_by("jury_until")
     )
-    return [d for d in rows[:50] if jury_eligible(actor=actor, dispute=d)]
+    return list(rows[:50])
 
 
 def panel_dispute(*, actor: Actor, number: str) -> Dispute:
