@@ -12,19 +12,28 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from statistics import median
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from anxin.accounts.models import User
 from anxin.cases.models import Case, Evidence
 from anxin.catalog.models import Customer, Merchant, Order
 from anxin.core import clock
-from anxin.core.actors import Actor, Role
+from anxin.core.actors import MERCHANT_ROLES, Actor, Role
 from anxin.core.errors import NotFound, ValidationFailed
 from anxin.core.pagination import Page
 
 from .burden import BY_CODE, Burden
-from .choices import TERMINAL, DisputeStatus, Level, Outcome, Party, RoundStatus
+from .choices import (
+    TERMINAL,
+    DisputeStatus,
+    Level,
+    Outcome,
+    Party,
+    ProposalStatus,
+    Remedy,
+    RoundStatus,
+)
 from .deposit import deposit_account_for
 from .models import (
     DepositAccount,
@@ -396,3 +405,40 @@ def consumer_turns(*, actor: Actor, case_ids: list[int]) -> dict[int, ConsumerTu
         .values_list("dispute_id", flat=True)
     )
     return {d.case_id: ConsumerTurn(d.due_at, d.pk in asked or d.pk in offered) for d in disputes}
+
+
+# --- what waits for the merchant (its queue's filter and the nav's badge) -----------------------
+
+
+def waiting_for_merchant() -> Q:
+    """Disputes the merchant must act on now: an evidence round asks it; in negotiation, the
+    consumer's claim or proposal waits for its answer (or it has not answered at all); the
+    platform's proposal waits for its agreement; or a decision waits to be carried out (a rejected
+    claim has nothing to carry out)."""
+    round_asks = EvidenceRound.objects.filter(
+        dispute=OuterRef("pk"), status=RoundStatus.OPEN, party=Party.MERCHANT
+    )
+    consumer_offer = Proposal.objects.filter(
+        dispute=OuterRef("pk"), status=ProposalStatus.OPEN, by_party=Party.CONSUMER
+    )
+    platform_offer = Proposal.objects.filter(
+        dispute=OuterRef("pk"),
+        status=ProposalStatus.OPEN,
+        by_party=Party.PLATFORM,
+        merchant_accepted_at__isnull=True,
+    )
+    return (
+        Q(status=DisputeStatus.AWAITING_EVIDENCE) & Exists(round_asks)
+        | Q(status=DisputeStatus.NEGOTIATING)
+        & (Exists(consumer_offer) | Q(merchant_answered_at__isnull=True))
+        | Q(status__in=[DisputeStatus.MEDIATION, DisputeStatus.AWAITING_EVIDENCE])
+        & Exists(platform_offer)
+        | Q(status=DisputeStatus.RULED) & ~Q(ruled_remedy=Remedy.REJECT)
+    )
+
+
+def waiting_count(viewer: Actor) -> int:
+    """How many of the merchant's disputes wait for it (the nav's badge)."""
+    if viewer.role not in MERCHANT_ROLES:
+        return 0
+    return Dispute.objects.for_actor(viewer).filter(waiting_for_merchant()).count()

@@ -7,8 +7,8 @@ from typing import Any
 
 from django import template
 
+from anxin.disputes.selectors import waiting_count
 from anxin.web.views.common import actor
-from anxin.web.views.merchant.dispute_display import waiting_count
 
 register = template.Library()
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,10 +30,14 @@ from anxin.disputes.choices import (
     Party,
     ProposalStatus,
     Remedy,
-    RoundStatus,
 )
 from anxin.disputes.models import Dispute, DisputeEvent, EvidenceRound, Proposal, Ruling
-from anxin.disputes.selectors import DisputeFigures, dispute_figures, ruling_rationale
+from anxin.disputes.selectors import (
+    DisputeFigures,
+    dispute_figures,
+    ruling_rationale,
+    waiting_for_merchant,
+)
 from anxin.disputes.workflow import SENDS_ITEM
 from anxin.web.case_display import ROLE_LABELS, usernames_of
 from anxin.web.templatetags.anxin_web import money, when
@@ -151,41 +155,6 @@ def remedy_text(code: str, amount: Decimal, currency: str) -> str:
 
 def status_label(code: str) -> str:
     return str(dict(DisputeStatus.choices).get(code, code))
-
-
-# --- what waits for the merchant -----------------------------------------------------------------
-
-
-def waiting_for_merchant() -> Q:
-    """Disputes the merchant must act on now: an evidence round asks it; in negotiation, the
-    consumer's claim or proposal waits for its answer (or it has not answered at all); the
-    platform's proposal waits for its agreement; or a decision waits to be carried out (a rejected
-    claim has nothing to carry out)."""
-    round_asks = EvidenceRound.objects.filter(
-        dispute=OuterRef("pk"), status=RoundStatus.OPEN, party=Party.MERCHANT
-    )
-    consumer_offer = Proposal.objects.filter(
-        dispute=OuterRef("pk"), status=ProposalStatus.OPEN, by_party=Party.CONSUMER
-    )
-    platform_offer = Proposal.objects.filter(
-        dispute=OuterRef("pk"),
-        status=ProposalStatus.OPEN,
-        by_party=Party.PLATFORM,
-        merchant_accepted_at__isnull=True,
-    )
-    return (
-        Q(status=S.AWAITING_EVIDENCE) & Exists(round_asks)
-        | Q(status=S.NEGOTIATING) & (Exists(consumer_offer) | Q(merchant_answered_at__isnull=True))
-        | Q(status__in=[S.MEDIATION, S.AWAITING_EVIDENCE]) & Exists(platform_offer)
-        | Q(status=S.RULED) & ~Q(ruled_remedy=Remedy.REJECT)
-    )
-
-
-def waiting_count(viewer: Actor) -> int:
-    """How many of the merchant's disputes wait for it (the nav's badge)."""
-    if viewer.role not in MERCHANT_ROLES:
-        return 0
-    return Dispute.objects.for_actor(viewer).filter(waiting_for_merchant()).count()
 
 
 def filtered(rows: QuerySet[Dispute], key: str) -> QuerySet[Dispute]:

@@ -30,7 +30,13 @@ from anxin.core.errors import DomainError, ValidationFailed
 from anxin.disputes.choices import TERMINAL, WITH_AMOUNT, Level, Party, RoundStatus
 from anxin.disputes.execution import refundable_cap
 from anxin.disputes.models import Dispute, EvidenceRound
-from anxin.disputes.selectors import DisputeFilters, asked_of, dispute_get_for, disputes_for
+from anxin.disputes.selectors import (
+    DisputeFilters,
+    asked_of,
+    dispute_get_for,
+    disputes_for,
+    waiting_for_merchant,
+)
 from anxin.disputes.services import dispute_act, dispute_evidence_add, proposal_answer
 from anxin.disputes.workflow import APPEAL_WINDOW, DISPUTE_WORKFLOW
 
@@ -52,7 +58,6 @@ from .dispute_display import (
     remedy_text,
     ruling_rows,
     status_label,
-    waiting_for_merchant,
     waiting_on,
 )
 from .queue import reason_label
