@@ -32,7 +32,7 @@ from anxin.disputes.choices import (
     Remedy,
 )
 from anxin.disputes.models import Dispute, DisputeEvent, EvidenceRound, Proposal
-from anxin.disputes.selectors import asked_of, burden_of, ruling_rationale
+from anxin.disputes.selectors import ConsumerTurn, asked_of, burden_of, ruling_rationale
 from anxin.disputes.workflow import DISPUTE_WORKFLOW, SENDS_ITEM
 from anxin.web.templatetags.anxin_web import money, when
 
@@ -272,21 +272,6 @@ def due_of(dispute: Dispute, asked: EvidenceRound | None, since: datetime | None
 def available_to(dispute: Dispute, who: Actor) -> set[str]:
     """The steps ``who`` may take on the dispute now (the workflow's own answer)."""
     return {t.action for t in DISPUTE_WORKFLOW.available(dispute, who)}
-
-
-def _waiting_for_me(dispute: Dispute) -> list[Proposal]:
-    """Open proposals of the merchant or the platform that I have not answered yet."""
-    return list(
-        dispute.proposals.filter(status=ProposalStatus.OPEN, consumer_accepted_at__isnull=True)
-        .exclude(by_party=Party.CONSUMER)
-        .order_by("created_at", "pk")
-    )
-
-
-def my_turn(dispute: Dispute) -> bool:
-    if dispute.status in TERMINAL:
-        return False
-    return asked_of(dispute, Party.CONSUMER) is not None or bool(_waiting_for_me(dispute))
 
 
 # --- the history (协商历史) ----------------------------------------------------------------------
@@ -535,13 +520,16 @@ class DisputeRow:
     my_turn: bool
 
 
-def dispute_row(dispute: Dispute) -> DisputeRow:
+def dispute_row(dispute: Dispute, turns: dict[int, ConsumerTurn]) -> DisputeRow:
+    """A row of my disputes; ``turns`` (``consumer_turns`` for the page's cases, one query each
+    for any number) says whether it waits for me."""
     asked = asked_of(dispute, Party.CONSUMER)
+    turn = turns.get(dispute.case_id)
     return DisputeRow(
         dispute=dispute,
         status_label=status_label(dispute),
         tone=TONES.get(dispute.status, ""),
         claim=solution(dispute.claim, dispute.claim_amount, dispute.currency),
         due=due_of(dispute, asked, None),
-        my_turn=my_turn(dispute),
+        my_turn=turn is not None and turn.waiting_for_me,
     )

@@ -38,6 +38,7 @@ from anxin.disputes.execution import refundable_cap
 from anxin.disputes.inputs import ACTION_INPUTS, ActIn, DisputeOpenIn
 from anxin.disputes.models import Dispute
 from anxin.disputes.selectors import (
+    consumer_turns,
     dispute_get_for,
     dispute_of_case,
     disputes_for,
@@ -304,11 +305,13 @@ def evidence_upload(request: HttpRequest, number: str) -> HttpResponse:
 @audience(CONSUMERS)
 def dispute_list(request: HttpRequest) -> HttpResponse:
     """My disputes, the nearest deadline first (those without one, closed ones, last)."""
-    rows = disputes_for(actor=actor(request)).select_related("case__line")[:DISPUTES_PER_PAGE]
+    who = actor(request)
+    rows = list(disputes_for(actor=who).select_related("case__line")[:DISPUTES_PER_PAGE])
+    turns = consumer_turns(actor=who, case_ids=[d.case_id for d in rows])
     return page(
         request,
         "web/consumer/disputes/list.html",
-        {"rows": [dispute_row(d) for d in rows], "tab": "mine"},
+        {"rows": [dispute_row(d, turns) for d in rows], "tab": "mine"},
         nav="disputes",
     )
 
@@ -316,7 +319,9 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
 def case_dispute(who: Actor, case: Case) -> DisputeRow | None:
     """The dispute of a request, for the panel on the request's page."""
     dispute = dispute_of_case(actor=who, case=case)
-    return dispute_row(dispute) if dispute is not None else None
+    if dispute is None:
+        return None
+    return dispute_row(dispute, consumer_turns(actor=who, case_ids=[case.pk]))
 
 
 # --- opening a dispute ---------------------------------------------------------------------------
