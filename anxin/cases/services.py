@@ -13,7 +13,6 @@ from typing import Any, BinaryIO
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
-from pydantic import ValidationError as PydanticError
 
 from anxin.catalog.models import OrderLine
 from anxin.core import clock
@@ -21,7 +20,7 @@ from anxin.core.actors import SYSTEM, Actor
 from anxin.core.audit import audit_record
 from anxin.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from anxin.core.sequences import number_next
-from anxin.core.validation import localized_field_errors
+from anxin.core.validation import model_parse
 from anxin.core.workflow import (
     TransitionNotAllowed,
     TransitionResult,
@@ -119,14 +118,6 @@ def case_open(*, actor: Actor, data: CaseOpenIn) -> Case:
     return case
 
 
-def _parse(action: str, payload: dict[str, Any]) -> ActionIn:
-    schema = ACTION_INPUTS.get(action, ActionIn)
-    try:
-        return schema.model_validate(payload)
-    except PydanticError as exc:
-        raise ValidationFailed(fields=localized_field_errors(list(exc.errors()))) from exc  # type: ignore[arg-type]
-
-
 def case_act(
     *,
     actor: Actor,
@@ -142,7 +133,7 @@ def case_act(
     approve or close a disputed case): its number, and for approve/settle_refund the agreed or
     ruled amount and request type; the case's own endpoints never pass it.
     """
-    parsed = _parse(action, payload or {})
+    parsed = model_parse(ACTION_INPUTS.get(action, ActionIn), payload or {})
     if not parsed.reason and not can_act_without_reason(actor, action):
         raise ValidationFailed(fields={"reason": _("Give a reason for this action.")})
     if action == "ship_return":

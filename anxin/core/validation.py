@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticError
+
+from .errors import ValidationFailed
+
+SchemaT = TypeVar("SchemaT", bound=BaseModel)
 
 
 def _messages() -> dict[str, str]:
@@ -76,3 +83,12 @@ def whole_number(raw: str | None) -> int | None:
     also accepts "²", which ``int`` refuses.)"""
     raw = (raw or "").strip()
     return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
+def model_parse(schema: type[SchemaT], payload: Mapping[str, Any]) -> SchemaT:
+    """``payload`` read as ``schema``, or a 4xx ValidationFailed naming each field at fault in the
+    reader's language (what every service that takes a payload does first)."""
+    try:
+        return schema.model_validate(payload)
+    except PydanticError as exc:
+        raise ValidationFailed(fields=localized_field_errors(list(exc.errors()))) from exc  # type: ignore[arg-type]

@@ -9,8 +9,6 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
-from pydantic import BaseModel
-from pydantic import ValidationError as PydanticError
 
 from anxin.cases.choices import CaseStatus
 from anxin.cases.inputs import DisputeTerms
@@ -23,7 +21,7 @@ from anxin.core.actors import SYSTEM, Actor
 from anxin.core.audit import audit_record
 from anxin.core.errors import Conflict, Forbidden, ValidationFailed
 from anxin.core.sequences import number_next
-from anxin.core.validation import localized_field_errors
+from anxin.core.validation import model_parse
 from anxin.core.workflow import TransitionResult, arm_state_deadlines, subject_lock, transition
 
 from .choices import CLAIMS, TERMINAL, DisputeStatus, Party, ProposalStatus
@@ -49,19 +47,12 @@ DISPUTABLE = frozenset({CaseStatus.REJECTED, CaseStatus.RECEIVED, CaseStatus.IN_
 EVIDENCE_PER_SIDE = 10
 
 
-def _parse(schema: type[BaseModel], payload: dict[str, Any]) -> Any:
-    try:
-        return schema.model_validate(payload)
-    except PydanticError as exc:
-        raise ValidationFailed(fields=localized_field_errors(list(exc.errors()))) from exc  # type: ignore[arg-type]
-
-
 def dispute_open(*, actor: Actor, case: Case, payload: dict[str, Any]) -> Dispute:
     """The consumer disputes a rejected (or stalled) case with a claim and a statement; the case
     moves to ``disputed`` in the same transaction, and negotiation's 24 hours (#8) start."""
     if not can_open_dispute(actor):
         raise Forbidden()
-    data: DisputeOpenIn = _parse(DisputeOpenIn, payload)
+    data: DisputeOpenIn = model_parse(DisputeOpenIn, payload)
     if data.claim not in CLAIMS:
         raise ValidationFailed(
             fields={"claim": _("Say what you want: a refund, a return, an exchange or a repair.")}
@@ -131,7 +122,7 @@ def dispute_act(
     """Take a step on a dispute (propose, request_intervention, open_round, submit, rule …) as
     ``actor``; platform staff say why where the step asks for it. Answering a proposal goes through
     ``proposal_answer``."""
-    parsed: ActIn = _parse(ACTION_INPUTS.get(action, ActIn), payload or {})
+    parsed: ActIn = model_parse(ACTION_INPUTS.get(action, ActIn), payload or {})
     if not parsed.reason and needs_reason(actor, action):
         raise ValidationFailed(fields={"reason": _("Give a reason for this step.")})
     data = parsed.model_dump(mode="json", exclude={"reason", "version"}, exclude_none=True)
@@ -151,7 +142,7 @@ def proposal_answer(
 ) -> TransitionResult:
     """Accept or decline a proposal. Accepting the other side's proposal settles the dispute; a
     mediator's proposal settles it when the second side accepts (the first one ``agree``s)."""
-    parsed: AnswerIn = _parse(AnswerIn, payload)
+    parsed: AnswerIn = model_parse(AnswerIn, payload)
     action = "decline"
     if accept:
         action = "accept"
@@ -211,7 +202,7 @@ def dispute_evidence_add(
 
 def jury_vote(*, actor: Actor, dispute: Dispute, payload: dict[str, Any]) -> JuryVote:
     """One anonymous vote of an eligible panel member; the panel closes when it is full."""
-    data: VoteIn = _parse(VoteIn, payload)
+    data: VoteIn = model_parse(VoteIn, payload)
     if not can_vote_on_panel(actor) or not jury_eligible(actor=actor, dispute=dispute):
         raise Forbidden()
     with transaction.atomic():
@@ -243,7 +234,7 @@ def deposit_top_up_record(
     payment reference)."""
     if not can_record_top_up(actor):
         raise Forbidden()
-    data: TopUpIn = _parse(TopUpIn, payload)
+    data: TopUpIn = model_parse(TopUpIn, payload)
     return deposit_top_up(
         actor=actor, merchant_id=merchant_id, amount=data.amount,
         key=f"topup:{merchant_id}:{data.reference}", note=data.reference,

@@ -23,7 +23,7 @@ from anxin.catalog.models import Category, Merchant
 from anxin.core.actors import Actor
 from anxin.core.audit import audit_record
 from anxin.core.errors import Forbidden, NotFound, ValidationFailed
-from anxin.core.validation import localized_field_errors
+from anxin.core.validation import localized_field_errors, model_parse
 
 from .choices import Fault, PolicyScope
 from .inputs import CalendarDayIn, CategoryFlagsIn, PolicyIn, ReasonIn
@@ -39,12 +39,7 @@ CONDITION_FIELDS = ("intact_conditions_zh", "intact_conditions_en")
 
 
 def _parse(schema: type[In], data: In | Mapping[str, Any]) -> In:
-    if isinstance(data, schema):
-        return data
-    try:
-        return schema.model_validate(data)
-    except PydanticError as exc:
-        raise ValidationFailed(fields=localized_field_errors(list(exc.errors()))) from exc  # type: ignore[arg-type]
+    return model_parse(schema, data) if isinstance(data, Mapping) else data
 
 
 def _require_rule_writer(actor: Actor) -> None:

@@ -14,12 +14,11 @@ from typing import Annotated
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from pydantic import ValidationError as PydanticError
 
 from anxin.core.actors import Actor, Role
 from anxin.core.audit import audit_record
 from anxin.core.errors import Forbidden, ValidationFailed
-from anxin.core.validation import localized_field_errors
+from anxin.core.validation import model_parse
 
 from .choices import AssignmentMode, Channel, Priority, TicketType
 from .models import RevisitRule, SlaPolicy, Team
@@ -66,20 +65,13 @@ def _admin(actor: Actor) -> None:
         raise Forbidden()
 
 
-def _parse(model: type[BaseModel], data: Mapping[str, object]) -> BaseModel:
-    try:
-        return model.model_validate(data)
-    except PydanticError as error:
-        raise ValidationFailed(fields=localized_field_errors(list(error.errors()))) from error  # type: ignore[arg-type]
-
-
 @transaction.atomic
 def sla_policy_save(
     *, actor: Actor, data: Mapping[str, object], pk: int | None = None
 ) -> SlaPolicy:
     """Create or change an SLA row; the first response may not exceed the resolution target."""
     _admin(actor)
-    parsed = _parse(SlaPolicyIn, data)
+    parsed = model_parse(SlaPolicyIn, data)
     assert isinstance(parsed, SlaPolicyIn)
     if parsed.first_response_minutes > parsed.resolution_minutes:
         raise ValidationFailed(
@@ -119,7 +111,7 @@ def sla_policy_save(
 def team_update(*, actor: Actor, team: Team, data: Mapping[str, object]) -> Team:
     """Set a team's supervisor (a platform agent or arbitrator), assignment mode and first line."""
     _admin(actor)
-    parsed = _parse(TeamIn, data)
+    parsed = model_parse(TeamIn, data)
     assert isinstance(parsed, TeamIn)
     if parsed.supervisor is not None:
         from django.contrib.auth import get_user_model
@@ -151,7 +143,7 @@ def revisit_rule_update(
     *, actor: Actor, rule: RevisitRule, data: Mapping[str, object]
 ) -> RevisitRule:
     _admin(actor)
-    parsed = _parse(RevisitRuleIn, data)
+    parsed = model_parse(RevisitRuleIn, data)
     assert isinstance(parsed, RevisitRuleIn)
     rule.delay_days = parsed.delay_days
     rule.active = parsed.active

@@ -49,7 +49,6 @@ def inline(enum: type[Enum], description: str = "") -> WithJsonSchema:
 NO_NUL = r"^[^\x00]*$"
 Key = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00]+$")]
 
-RemedyField = Annotated[Remedy, inline(Remedy)]
 ClaimField = Annotated[Remedy, inline(Remedy, "What the consumer wants (not 'reject')")]
 VoteField = Annotated[Vote, inline(Vote)]
 
