@@ -22,29 +22,36 @@ class Page(Generic[M]):
     next_cursor: str | None
 
 
-def _encode(value: datetime, pk: int) -> str:
-    raw = json.dumps([value.isoformat(), pk]).encode()
+def cursor_encode(value: datetime | None, pk: int) -> str:
+    """An opaque cursor for the row after which the next page starts."""
+    raw = json.dumps([value.isoformat() if value else None, pk]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(cursor: str) -> tuple[datetime, int]:
+def cursor_decode(cursor: str) -> tuple[datetime | None, int]:
+    """The (time, id) a cursor names; a damaged one is a 4xx on the ``cursor`` field."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         stamp, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        return datetime.fromisoformat(stamp), int(pk)
-    except (ValueError, TypeError) as exc:
+        value = datetime.fromisoformat(stamp) if stamp is not None else None
+        if value is not None and value.tzinfo is None:
+            raise ValueError("a cursor's time carries its offset")
+        return value, int(pk)
+    except (ValueError, TypeError, OverflowError) as exc:  # int(Infinity) overflows
         raise ValidationFailed(fields={"cursor": _("This cursor is not valid.")}) from exc
 
 
 def keyset_page(query: QuerySet[M], *, key: str, cursor: str | None, limit: int) -> Page[M]:
     """Rows ordered by (``key`` desc, pk desc), starting after ``cursor``."""
     if cursor:
-        value, pk = _decode(cursor)
+        value, pk = cursor_decode(cursor)
+        if value is None:
+            raise ValidationFailed(fields={"cursor": _("This cursor is not valid.")})
         query = query.filter(Q(**{f"{key}__lt": value}) | Q(**{key: value, "pk__lt": pk}))
     rows = list(query.order_by(f"-{key}", "-pk")[: limit + 1])
     items = rows[:limit]
     next_cursor = None
     if len(rows) > limit and items:
         last = items[-1]
-        next_cursor = _encode(getattr(last, key), last.pk)
+        next_cursor = cursor_encode(getattr(last, key), last.pk)
     return Page(items=items, next_cursor=next_cursor)

@@ -4,8 +4,6 @@ resolve)."""
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,8 +18,8 @@ from anxin.cases.models import Case, Evidence
 from anxin.catalog.models import Customer, Merchant, Order
 from anxin.core import clock
 from anxin.core.actors import MERCHANT_ROLES, Actor, Role
-from anxin.core.errors import NotFound, ValidationFailed
-from anxin.core.pagination import Page
+from anxin.core.errors import NotFound
+from anxin.core.pagination import Page, cursor_decode, cursor_encode
 
 from .burden import BY_CODE, Burden
 from .choices import (
@@ -109,23 +107,6 @@ def disputes_for(*, actor: Actor, filters: DisputeFilters | None = None) -> Quer
     return rows.order_by(F("due_at").asc(nulls_last=True), "-opened_at")
 
 
-def _cursor_encode(due_at: datetime | None, pk: int) -> str:
-    raw = json.dumps([due_at.isoformat() if due_at else None, pk]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _cursor_decode(cursor: str) -> tuple[datetime | None, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        stamp, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        due_at = datetime.fromisoformat(stamp) if stamp is not None else None
-        if due_at is not None and due_at.tzinfo is None:
-            raise ValueError("a cursor's time carries its offset")
-        return due_at, int(pk)
-    except (ValueError, TypeError) as exc:
-        raise ValidationFailed(fields={"cursor": _("This cursor is not valid.")}) from exc
-
-
 def dispute_page_for(
     *, actor: Actor, filters: DisputeFilters, cursor: str | None, limit: int
 ) -> Page[Dispute]:
@@ -134,7 +115,7 @@ def dispute_page_for(
     was read may show again (or not) on a later one: it is a queue, not an archive."""
     rows = disputes_for(actor=actor, filters=filters)
     if cursor:
-        due_at, pk = _cursor_decode(cursor)
+        due_at, pk = cursor_decode(cursor)
         if due_at is None:
             rows = rows.filter(due_at__isnull=True, pk__gt=pk)
         else:
@@ -145,7 +126,7 @@ def dispute_page_for(
     items = found[:limit]
     next_cursor = None
     if len(found) > limit and items:
-        next_cursor = _cursor_encode(items[-1].due_at, items[-1].pk)
+        next_cursor = cursor_encode(items[-1].due_at, items[-1].pk)
     return Page(items=items, next_cursor=next_cursor)
 
 
