@@ -16,9 +16,9 @@ from anxin.accounts.api.auth import API_AUTH, actor_of
 from anxin.cases.selectors import case_get_for
 from anxin.core.api.idempotency import idempotent
 from anxin.core.errors import ValidationFailed
+from anxin.core.responses import photo_response
 
 from .. import selectors, services
-from .photos import photo_response
 from .schemas import (
     DisputeAnswerBody,
     DisputeDetailOut,

@@ -16,11 +16,11 @@ from ninja import Router, Status
 
 from anxin.accounts.api.auth import API_AUTH, actor_of
 from anxin.core.api.idempotency import idempotent
+from anxin.core.responses import photo_response
 
 from .. import selectors, services
 from ..choices import Party, Remedy, RoundStatus
 from ..models import Dispute
-from .photos import photo_response
 from .schemas import DisputePanelOut, DisputeVoteBody, DisputeVoteOut, Key
 
 router = Router(tags=["disputes: public review panel"], auth=API_AUTH)

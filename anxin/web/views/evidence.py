@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import cast
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 
 from anxin.cases.selectors import evidence_get_for
 from anxin.core.actors import Actor
 from anxin.core.errors import NotFound
+from anxin.core.responses import photo_response
 
 
 def evidence_response(*, actor: Actor, number: str, evidence_id: uuid.UUID | str) -> HttpResponse:
@@ -22,12 +22,4 @@ def evidence_response(*, actor: Actor, number: str, evidence_id: uuid.UUID | str
         public_id = evidence_id if isinstance(evidence_id, uuid.UUID) else uuid.UUID(evidence_id)
     except ValueError:
         raise NotFound() from None
-    photo = evidence_get_for(actor=actor, number=number, public_id=public_id)
-    # Streamed; typed as HttpResponse for the audience decorator (both are responses).
-    response = cast(
-        HttpResponse, FileResponse(photo.file.open("rb"), content_type=photo.content_type)
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = "inline"
-    return response
+    return photo_response(evidence_get_for(actor=actor, number=number, public_id=public_id))

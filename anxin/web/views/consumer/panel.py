@@ -12,16 +12,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anxin.core.errors import DomainError
+from anxin.core.responses import photo_response
 from anxin.disputes.choices import Party, Vote
 from anxin.disputes.models import Dispute, JuryVote
 from anxin.disputes.selectors import (
@@ -213,10 +214,4 @@ def panel_vote(request: HttpRequest, number: str) -> HttpResponse:
 def panel_photo(request: HttpRequest, number: str, evidence_id: uuid.UUID) -> HttpResponse:
     """A photo of a dispute on my panel (a photo of anything else: 404), kept out of caches."""
     photo = panel_photo_for(actor=actor(request), number=number, public_id=evidence_id)
-    response = cast(
-        HttpResponse, FileResponse(photo.file.open("rb"), content_type=photo.content_type)
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = "inline"
-    return response
+    return photo_response(photo, cache="private, no-store")
