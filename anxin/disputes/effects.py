@@ -50,6 +50,7 @@ from .rulings import (
     remedy_check,
     ruling_from,
 )
+from .selectors import open_round
 from .workflow import (
     DISPUTE_WORKFLOW,
     JURY_WINDOW,
@@ -62,10 +63,6 @@ S = DisputeStatus
 
 def _save(dispute: Dispute, *fields: str) -> None:
     dispute.save(update_fields=[*fields, "updated_at"])
-
-
-def _open_round(dispute: Dispute) -> EvidenceRound | None:
-    return dispute.rounds.filter(status=RoundStatus.OPEN).first()
 
 
 def _proposal(step: StepContext) -> Proposal:
@@ -179,7 +176,7 @@ def effect_accept(step: StepContext) -> None:
 
 def _round(dispute: Dispute, *, at: datetime, opened_by: str, kind: str, party: str,
            template: str, request: str = "") -> EvidenceRound:  # fmt: skip
-    if _open_round(dispute) is not None:
+    if open_round(dispute) is not None:
         raise Conflict(_("An evidence round is already open."), code="dispute.round_open")
     if kind == RoundKind.RESPONSE:
         due, calendar = at + MERCHANT_RESPONSE, "natural"
@@ -233,7 +230,7 @@ def effect_open_round(step: StepContext) -> None:
 
 def effect_submit(step: StepContext) -> None:
     dispute: Dispute = step.subject
-    found = _open_round(dispute)
+    found = open_round(dispute)
     if found is None or found.party != party_of(step.actor):
         raise ValidationFailed(fields={"statement": _("No evidence is asked of you now.")})
     found.status = RoundStatus.ANSWERED
@@ -247,7 +244,7 @@ def effect_submit(step: StepContext) -> None:
 
 
 def effect_close_round(step: StepContext) -> None:
-    found = _open_round(step.subject)
+    found = open_round(step.subject)
     if found is not None:
         found.status = RoundStatus.CLOSED
         found.closed_at = step.at
@@ -265,7 +262,7 @@ AUTO_RATIONALE = (
 def effect_round_missed(step: StepContext) -> None:
     """The party in default loses the round: the decision is taken on the evidence present."""
     dispute: Dispute = step.subject
-    found = _open_round(dispute)
+    found = open_round(dispute)
     if found is None:
         raise Conflict(_("No evidence round is open."), code="dispute.no_round")
     found.status = RoundStatus.MISSED
@@ -298,7 +295,7 @@ def effect_round_lapsed(step: StepContext) -> None:
     """A round ran out with something given (or a supplementary round, #10): back to the person
     deciding, who decides on the evidence present."""
     dispute: Dispute = step.subject
-    found = _open_round(dispute)
+    found = open_round(dispute)
     if found is None:
         raise Conflict(_("No evidence round is open."), code="dispute.no_round")
     given = bool(found.statement) or dispute.evidence.filter(round=found).exists()
