@@ -9,10 +9,13 @@ from anxin.cases.api.messages import router as case_messages_router
 from anxin.cases.api.webhooks import router as webhooks_router
 from anxin.catalog.api.orders import router as orders_router
 from anxin.core.api.errors import install_error_handlers
+from anxin.credit.api.routes import router as credit_router
 from anxin.disputes.api.routes import router as disputes_router
 from anxin.feedback.api.routes import router as feedback_router
 from anxin.knowledge.api.routes import router as knowledge_router
 from anxin.notifications.api.routes import router as notifications_router
+from anxin.quality.api.routes import router as quality_router
+from anxin.reviews.api.routes import router as reviews_router
 from anxin.tickets.api.mail import router as mail_router
 from anxin.tickets.api.tickets import router as tickets_router
 
@@ -41,3 +44,6 @@ api.add_router("", knowledge_router)
 api.add_router("", feedback_router)
 api.add_router("", assistant_router)
 api.add_router("", disputes_router)
+api.add_router("", reviews_router)
+api.add_router("", quality_router)
+api.add_router("", credit_router)

@@ -1,0 +1,1 @@
+"""Merchant credit: the daily 0–100 score from after-sales figures (smoothed toward the category), its tiers, the thresholds that act (warn, restrict, deposit increase, exit) and the merchant's appeals."""

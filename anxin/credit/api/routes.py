@@ -1,0 +1,5 @@
+"""The credit API (mounted at /api/v1/ by config/api.py)."""
+
+from ninja import Router
+
+router = Router(tags=["credit"])

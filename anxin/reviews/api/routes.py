@@ -1,0 +1,5 @@
+"""The reviews API (mounted at /api/v1/ by config/api.py)."""
+
+from ninja import Router
+
+router = Router(tags=["reviews"])
