@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from anxin.catalog.choices import MerchantStatus
 from anxin.catalog.models import OrderLine
 from anxin.core import clock
 from anxin.core.actors import SYSTEM, Actor
@@ -51,6 +53,15 @@ DISPUTE_EVIDENCE_PER_CASE = 30
 MESSAGE_MAX = 2000  # CaseMessage.body
 # The moves whose terms (an amount, a request type) a dispute may set when it executes them.
 TERMS_ACTIONS = frozenset({"approve", "settle_refund"})
+
+
+def _policy_for(order: Any, snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A shop the platform restricted (its credit fell too low) answers requests sooner: its
+    review deadline is at most ``ANXIN_RESTRICTED_REVIEW_HOURS``."""
+    if order.merchant.status != MerchantStatus.RESTRICTED:
+        return snapshot
+    limit = int(settings.ANXIN_RESTRICTED_REVIEW_HOURS)
+    return {**snapshot, "merchant_review_hours": min(snapshot["merchant_review_hours"], limit)}
 
 
 def case_open(*, actor: Actor, data: CaseOpenIn) -> Case:
@@ -91,7 +102,7 @@ def case_open(*, actor: Actor, data: CaseOpenIn) -> Case:
             freight_payer=decision.freight_payer,
             keep_gifts=data.keep_gifts,
             rule=decision.rule,
-            policy=decision.policy.snapshot(),
+            policy=_policy_for(order, decision.policy.snapshot()),
             explanation=decision_explanation(decision),
         )
         CaseEvent.objects.create(

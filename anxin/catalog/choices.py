@@ -10,6 +10,13 @@ class MerchantStatus(models.TextChoices):
     EXITED = "exited", _("Exited")
 
 
+class SkuStatus(models.TextChoices):
+    """Whether the platform lets the SKU be sold: a failed quality inspection delists it."""
+
+    LISTED = "listed", _("On sale")
+    DELISTED = "delisted", _("Taken off sale")
+
+
 class ShopOrderStatus(models.TextChoices):
     """The order's status as the shop reports it (mirrored, not driven by Anxin)."""
 

@@ -12,7 +12,7 @@ from anxin.core.fields import EncryptedTextField, MoneyField
 from anxin.core.models import PublicModel, TimeStampedModel
 from anxin.core.scoping import Scope, ScopedManager
 
-from .choices import ConfirmationKind, MerchantStatus, ShopOrderStatus, TenderMethod
+from .choices import ConfirmationKind, MerchantStatus, ShopOrderStatus, SkuStatus, TenderMethod
 
 
 class Merchant(PublicModel):
@@ -26,6 +26,8 @@ class Merchant(PublicModel):
     state_version = models.PositiveIntegerField(_("state version"), default=0)
     deposit_amount = MoneyField(_("deposit"), default=Decimal("0.00"))
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    # Read by settlement: a restricted or exited shop is paid out only after the platform releases it.
+    settlement_hold = models.BooleanField(_("settlement held"), default=False)
     webhook_secret = models.CharField(_("webhook secret"), max_length=64, blank=True)
 
     objects = ScopedManager["Merchant"]()
@@ -117,6 +119,11 @@ class Sku(TimeStampedModel):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="skus", verbose_name=_("category")
     )
+    status = models.CharField(
+        _("sale status"), max_length=16, choices=SkuStatus.choices, default=SkuStatus.LISTED
+    )
+    delisted_at = models.DateTimeField(_("taken off sale at"), null=True, blank=True)
+    delist_reason = models.TextField(_("why it was taken off sale"), blank=True)
 
     class Meta:
         verbose_name = _("SKU")

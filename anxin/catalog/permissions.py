@@ -13,3 +13,11 @@ def can_write_orders(actor: Actor) -> bool:
 
 def can_manage_merchants(actor: Actor) -> bool:
     return actor.role is Role.ADMIN or actor.is_system
+
+
+# Taking a product off sale follows a quality inspection: inspectors, administrators, the system.
+SKU_SALE_DECIDERS = frozenset({Role.QUALITY_INSPECTOR, Role.ADMIN})
+
+
+def can_manage_sku_sale(actor: Actor) -> bool:
+    return actor.role in SKU_SALE_DECIDERS or actor.is_system

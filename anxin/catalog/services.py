@@ -22,7 +22,7 @@ from anxin.core.money import is_supported_currency, round_money
 from anxin.core.sequences import number_next
 from anxin.core.workflow import TransitionResult, transition
 
-from .choices import MerchantStatus, ShopOrderStatus
+from .choices import MerchantStatus, ShopOrderStatus, SkuStatus
 from .inputs import DeliveryIn, OrderIn
 from .models import (
     Category,
@@ -36,7 +36,7 @@ from .models import (
     PurchaseConfirmation,
     Sku,
 )
-from .permissions import can_manage_merchants, can_write_orders
+from .permissions import can_manage_merchants, can_manage_sku_sale, can_write_orders
 from .workflow import MERCHANT_WORKFLOW
 
 # Shops' clocks drift; a timestamp a little in the future is accepted, more is an error.
@@ -130,6 +130,51 @@ def merchant_deposit_set(
     return merchant
 
 
+# --- SKUs -----------------------------------------------------------------------------------------
+
+SKU_REASON_MAX = 1000
+
+
+def _sku_sale_set(*, actor: Actor, sku: Sku, status: str, reason: str) -> Sku:
+    if not can_manage_sku_sale(actor):
+        raise Forbidden()
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(fields={"reason": _("Give a reason: the shop is shown it.")})
+    if len(reason) > SKU_REASON_MAX:
+        raise ValidationFailed(
+            fields={"reason": _("At most %(n)s characters.") % {"n": SKU_REASON_MAX}}
+        )
+    with transaction.atomic():
+        sku = Sku.objects.select_for_update(no_key=True).get(pk=sku.pk)
+        if sku.status == status:
+            return sku  # the same decision twice changes nothing
+        delisting = status == SkuStatus.DELISTED
+        sku.status = status
+        sku.delisted_at = clock.now() if delisting else None
+        sku.delist_reason = reason if delisting else ""
+        sku.save(update_fields=["status", "delisted_at", "delist_reason", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="catalog.sku.delist" if delisting else "catalog.sku.relist",
+            merchant_id=sku.merchant_id,
+            subject_type="catalog.sku",
+            subject_id=sku.pk,
+            data={"code": sku.code, "reason": reason},
+        )
+    return sku
+
+
+def sku_delist(*, actor: Actor, sku: Sku, reason: str) -> Sku:
+    """Take a SKU off sale (a failed quality inspection): intake refuses new orders naming it."""
+    return _sku_sale_set(actor=actor, sku=sku, status=SkuStatus.DELISTED, reason=reason)
+
+
+def sku_relist(*, actor: Actor, sku: Sku, reason: str) -> Sku:
+    """Put a delisted SKU back on sale (it passed re-inspection after rectification)."""
+    return _sku_sale_set(actor=actor, sku=sku, status=SkuStatus.LISTED, reason=reason)
+
+
 # --- orders ---------------------------------------------------------------------------------------
 
 
@@ -205,6 +250,30 @@ def _check_order(data: OrderIn, errors: FieldErrors) -> dict[str, Category]:
         if line.category not in categories:
             errors[f"lines.{i}.category"] = _("Unknown category.")
     return categories
+
+
+def _check_new_order(merchant: Merchant, data: OrderIn) -> None:
+    """A restricted shop takes no new orders, and nobody may sell a SKU the platform took off
+    sale (a failed quality inspection); orders placed before either still update as usual."""
+    errors: FieldErrors = {}
+    if merchant.status == MerchantStatus.RESTRICTED:
+        errors["merchant"] = _(
+            "This shop is restricted by the platform and cannot take new orders for now."
+        )
+    delisted = set(
+        Sku.objects.filter(
+            merchant=merchant,
+            code__in={line.sku for line in data.lines},
+            status=SkuStatus.DELISTED,
+        ).values_list("code", flat=True)
+    )
+    for i, line in enumerate(data.lines):
+        if line.sku in delisted:
+            errors[f"lines.{i}.sku"] = _(
+                "This product was taken off sale by the platform after a quality inspection."
+            )
+    if errors:
+        raise ValidationFailed(fields=errors)
 
 
 def _customer_upsert(merchant: Merchant, data: OrderIn) -> Customer:
@@ -311,6 +380,8 @@ def order_upsert(*, actor: Actor, data: OrderIn) -> UpsertResult:
     )
     if order is not None and order.content_hash == digest:
         return UpsertResult(order=order, created=False, changed=False)
+    if order is None:
+        _check_new_order(merchant, data)
     lines_paid = sum((line.paid_amount for line in data.lines), Decimal(0))
     # Gifts are not goods sold: a gift sent with its list price must not inflate the discount.
     goods_total = sum(

@@ -1,7 +1,8 @@
 """The merchant lifecycle: admission → active ⇄ warned → restricted → exit (清退).
 
 A warned merchant has 30 days to rectify; if nobody clears the warning, the system restricts the
-shop (policy M-1). The table is the whole machine; ``merchant_transition`` is the only way in.
+shop (policy M-1). The system also warns and restricts when the merchant's credit falls below a
+threshold (the credit app); exit stays an administrator's decision. The table is the whole machine; ``merchant_transition`` is the only way in.
 The machine has no effects: ``effects.py`` registers it with its history table.
 """
 
@@ -25,7 +26,7 @@ RECTIFY = Start(
 TRANSITIONS = [
     #    action              from                                          to             roles            guard  starts
     row("approve",          [S.APPLYING],                                 S.ACTIVE,      [ADMIN]),
-    row("warn",             [S.ACTIVE],                                   S.WARNED,      [ADMIN],         None,  [RECTIFY]),
+    row("warn",             [S.ACTIVE],                                   S.WARNED,      [ADMIN, SYSTEM], None,  [RECTIFY]),
     row("clear_warning",    [S.WARNED],                                   S.ACTIVE,      [ADMIN]),
     row("restrict",         [S.WARNED],                                   S.RESTRICTED,  [ADMIN, SYSTEM]),
     row("lift_restriction", [S.RESTRICTED],                               S.ACTIVE,      [ADMIN]),

@@ -258,6 +258,8 @@ ANXIN_DISPUTE_FAST_TRACK_MAX = env("ANXIN_DISPUTE_FAST_TRACK_MAX", "200.00") or 
 ANXIN_DISPUTE_JURY_MAX = env("ANXIN_DISPUTE_JURY_MAX", "500.00") or "500.00"
 ANXIN_DISPUTE_JURY_SIZE = int(env("ANXIN_DISPUTE_JURY_SIZE", "5") or 5)
 ANXIN_DEPOSIT_REQUIRED = env("ANXIN_DEPOSIT_REQUIRED", "2000.00") or "2000.00"
+# A shop restricted for low credit answers new requests within this many hours (policy default 48).
+ANXIN_RESTRICTED_REVIEW_HOURS = int(env("ANXIN_RESTRICTED_REVIEW_HOURS", "24") or 24)
 
 ANXIN_SUPPORT_EMAIL = env("ANXIN_SUPPORT_EMAIL", "") or ""  # Reply-To of customer e-mails
 ANXIN_MAIL_DOMAIN = env("ANXIN_MAIL_DOMAIN", "") or ""  # right-hand side of our Message-IDs
