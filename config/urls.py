@@ -16,7 +16,7 @@ urlpatterns = [
     path("contact/", include("anxin.web.urls.contact")),
     path("survey/", include("anxin.web.urls.survey")),
     path("console/kb/", include("anxin.web.urls.console_kb")),
-    path("console/quality/", include("anxin.web.urls.console_quality")),
+    path("console/service-qa/", include("anxin.web.urls.console_service_qa")),
     path("console/assistant/", include("anxin.web.urls.console_assistant")),
     path("console/mail/", include("anxin.web.urls.console_mail")),
     path("console/tickets/", include("anxin.web.urls.console_tickets")),

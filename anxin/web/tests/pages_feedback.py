@@ -88,11 +88,11 @@ def _queue(world: Any) -> str:
         share=Decimal("1"),
         since=clock.now().replace(year=clock.now().year - 1),
     )
-    return reverse("console_quality:queue")
+    return reverse("console_service_qa:queue")
 
 
 def _ticket(world: Any) -> str:
-    return reverse("console_quality:ticket", args=[closed_desk_ticket(world).number])
+    return reverse("console_service_qa:ticket", args=[closed_desk_ticket(world).number])
 
 
 def _scorecards(world: Any) -> str:
@@ -111,7 +111,7 @@ def _scorecards(world: Any) -> str:
             policy_compliance=5,
             comment="道歉及时，处理方案符合七天无理由规则。",
         )
-    return reverse("console_quality:scorecards")
+    return reverse("console_service_qa:scorecards")
 
 
 PAGES: list[tuple[str, str, Callable[[Any], str]]] = [

@@ -196,7 +196,7 @@ def test_an_agent_who_supervises_no_team_gets_403(world, as_user):
         response = client.get(BY_NAME[name](world))
         assert response.status_code == 403, name
     QaSample.objects.all().delete()
-    sample = client.post(reverse("console_quality:sample"), {"percent": "100", "days": "30"})
+    sample = client.post(reverse("console_service_qa:sample"), {"percent": "100", "days": "30"})
     assert sample.status_code == 403
     assert not QaSample.objects.exists()
 
@@ -211,9 +211,9 @@ def test_a_team_supervisor_samples_and_scores(world, as_user):
     ticket = closed_desk_ticket(world)
     client = as_user(supervisor)
     # when
-    sampled = client.post(reverse("console_quality:sample"), {"percent": "100", "days": "30"})
-    queue = client.get(reverse("console_quality:queue")).content.decode()
-    url = reverse("console_quality:ticket", args=[ticket.number])
+    sampled = client.post(reverse("console_service_qa:sample"), {"percent": "100", "days": "30"})
+    queue = client.get(reverse("console_service_qa:queue")).content.decode()
+    url = reverse("console_service_qa:ticket", args=[ticket.number])
     form = client.get(url).content.decode()
     scored = client.post(
         url,
@@ -232,12 +232,12 @@ def test_a_team_supervisor_samples_and_scores(world, as_user):
     )
     assert again.status_code == 409
     assert QaScorecard.objects.get().total == 16
-    assert ticket.number not in client.get(reverse("console_quality:queue")).content.decode()
+    assert ticket.number not in client.get(reverse("console_service_qa:queue")).content.decode()
 
 
 def test_a_scorecard_with_a_missing_criterion_is_refused(world, as_user):
     ticket = closed_desk_ticket(world)
-    url = reverse("console_quality:ticket", args=[ticket.number])
+    url = reverse("console_service_qa:ticket", args=[ticket.number])
     response = as_user(world.admin).post(url, {"professionalism": "5", "accuracy": "4"})
     assert response.status_code == 400
     assert 'id="empathy-error"' in response.content.decode()
@@ -247,7 +247,7 @@ def test_a_scorecard_with_a_missing_criterion_is_refused(world, as_user):
 def test_a_bad_sample_share_is_refused(world, as_user):
     closed_desk_ticket(world)
     response = as_user(world.admin).post(
-        reverse("console_quality:sample"), {"percent": "0", "days": "30"}
+        reverse("console_service_qa:sample"), {"percent": "0", "days": "30"}
     )
     assert response.status_code == 400
     assert not QaSample.objects.exists()
@@ -257,5 +257,5 @@ def test_an_open_ticket_has_no_scorecard_page(world, as_user):
     from .pages_tickets import desk_ticket
 
     ticket = desk_ticket(world)
-    url = reverse("console_quality:ticket", args=[ticket.number])
+    url = reverse("console_service_qa:ticket", args=[ticket.number])
     assert as_user(world.admin).get(url).status_code == 404

@@ -1,5 +1,5 @@
-"""Quality review in the console: supervisors sample closed tickets, score each sampled ticket on
-four criteria (reading its public conversation) and compare agents. Other agents get the 403 page."""
+"""Service QA (服务质检: review of agents' replies, not product quality) in the console:
+supervisors sample closed tickets, score each sampled ticket on four criteria (reading its public conversation) and compare agents. Other agents get the 403 page."""
 
 from __future__ import annotations
 
@@ -86,9 +86,9 @@ def _queue_page(request: HttpRequest, form: SampleForm, status: int = 200) -> Ht
     samples = list(quality.qa_queue_for(actor=me)[:200])
     return page(
         request,
-        "web/console/quality/queue.html",
+        "web/console/service_qa/queue.html",
         {"form": form, "samples": samples},
-        nav="quality",
+        nav="service_qa",
         status=status,
     )
 
@@ -121,7 +121,7 @@ def sample(request: HttpRequest) -> HttpResponse:
         )
     else:
         messages.info(request, _("No closed ticket is left to sample in this period."))
-    return redirect(reverse("console_quality:queue"))
+    return redirect(reverse("console_service_qa:queue"))
 
 
 def _criteria(form: ScorecardForm, card: QaScorecard | None) -> list[dict[str, Any]]:
@@ -157,7 +157,7 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
                 status = error.status
             else:
                 messages.success(request, _("Scorecard saved."))
-                return redirect(reverse("console_quality:queue"))
+                return redirect(reverse("console_service_qa:queue"))
         else:
             status = 400
     elif request.method == "POST":
@@ -167,7 +167,7 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
     agent = get_user_model().objects.filter(pk=agent_id).first() if agent_id else None
     return page(
         request,
-        "web/console/quality/ticket.html",
+        "web/console/service_qa/ticket.html",
         {
             "ticket": found,
             "card": card,
@@ -177,7 +177,7 @@ def ticket(request: HttpRequest, number: str) -> HttpResponse:
             "conversation": list(quality.qa_public_messages(found)),
             "show_names": True,
         },
-        nav="quality",
+        nav="service_qa",
         status=status,
     )
 
@@ -205,7 +205,7 @@ def scorecards(request: HttpRequest) -> HttpResponse:
     cards = list(quality.scorecards_for(actor=me, agent_id=agent_id)[:100])
     return page(
         request,
-        "web/console/quality/scorecards.html",
+        "web/console/service_qa/scorecards.html",
         {
             "rows": rows,
             "cards": cards,
@@ -213,6 +213,6 @@ def scorecards(request: HttpRequest) -> HttpResponse:
             "periods": list(PERIODS),
             "agent_id": agent_id,
         },
-        nav="quality",
+        nav="service_qa",
         status=status,
     )
