@@ -26,5 +26,11 @@ urlpatterns = [
     path("my/", include("anxin.web.urls.consumer_disputes")),
     path("shop/tickets/", include("anxin.web.urls.merchant_tickets")),
     path("shop/", include("anxin.web.urls.merchant_disputes")),
+    path("console/reviews/", include("anxin.web.urls.console_reviews")),
+    path("console/quality/", include("anxin.web.urls.console_quality")),
+    path("my/", include("anxin.web.urls.consumer_reviews")),
+    path("shop/", include("anxin.web.urls.merchant_reputation")),
+    path("manage/credit/", include("anxin.web.urls.manage_credit")),
+    path("", include("anxin.web.urls.public")),
     path("", include("anxin.web.urls")),
 ]
