@@ -1,0 +1,4 @@
+from .sanction import Appeal, CreditThreshold, Sanction
+from .snapshot import CreditSnapshot
+
+__all__ = ["Appeal", "CreditSnapshot", "CreditThreshold", "Sanction"]
