@@ -16,7 +16,7 @@ from .choices import Tier
 from .factors import FACTORS, Factor, Kind
 from .figures import MerchantFigures
 from .scoring import Scored, combine, sub_score
-from .smoothing import BetaPrior, beta_prior, pooled_mean, posterior_mean, shrink
+from .smoothing import BetaPrior, beta_prior, mean_of_means, posterior_mean, shrink
 
 MIN_PEERS = 3
 PLATFORM = ""
@@ -46,7 +46,7 @@ def _norm(factor: Factor, pairs: list[tuple[float, float]], group: str) -> Norm 
     if factor.kind is Kind.RATE:
         prior = beta_prior(pairs, floor=factor.prior_floor)
         return None if prior is None else Norm(value=prior.mean, prior=prior, group=group)
-    mean = pooled_mean(pairs)
+    mean = mean_of_means(pairs, k=factor.shrink_k)
     return None if mean is None else Norm(value=mean, group=group)
 
 

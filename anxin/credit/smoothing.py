@@ -2,14 +2,17 @@
 their own figures.
 
 Rates (x events out of n) use a beta-binomial model. The category's prior Beta(α, β) is fitted
-to its merchants by the method of moments: its mean m is the pooled rate Σx/Σn; the spread of
-the merchants' own rates x/n around m, less what binomial noise alone explains
+to its merchants by the method of moments: its mean m is a weighted mean of the merchants' own
+rates x/n, each weighing n/(n+floor): a merchant with much data counts as (at most) one vote, so
+a single large shop cannot set its own norm, and one with three orders counts for almost nothing,
+so its noise cannot move the norm either. The (equally weighted) spread of those rates around m, less what binomial noise alone explains
 (m(1−m)·mean(1/n)), is the true between-merchant variance τ², and α+β = m(1−m)/τ² − 1. The prior
 strength α+β is kept between a floor (so three orders never outweigh the category) and
 ``CAP_TIMES`` the floor (so a category of look-alikes does not swamp a large shop's own data).
 Each merchant's smoothed rate is the posterior mean (x+α)/(n+α+β).
 
-Means (hours, stars) are shrunk toward the category mean with weight n/(n+k).
+Means (hours, stars) are shrunk toward the category mean — the merchants' means weighted the
+same way, n/(n+k) — with weight n/(n+k).
 """
 
 from __future__ import annotations
@@ -40,15 +43,18 @@ def beta_prior(points: Sequence[tuple[float, float]], *, floor: float) -> BetaPr
     rows = [(min(x, n), n) for x, n in points if n > 0]
     if not rows:
         return None
-    total_x = sum(x for x, _ in rows)
-    total_n = sum(n for _, n in rows)
-    m = min(max(total_x / total_n, EPS), 1 - EPS)
+    weights = [n / (n + floor) if floor > 0 else 1.0 for _, n in rows]
+    total = sum(weights)
+    m = sum(w * x / n for w, (x, n) in zip(weights, rows, strict=True)) / total
+    m = min(max(m, EPS), 1 - EPS)
     cap = floor * CAP_TIMES
     if len(rows) < 2:
         strength = floor  # one merchant tells nothing about the spread between merchants
     else:
-        spread = sum((x / n - m) ** 2 for x, n in rows) / (len(rows) - 1)
-        noise = m * (1 - m) * sum(1 / n for _, n in rows) / len(rows)
+        k = len(rows)
+        spread = sum(w * (x / n - m) ** 2 for w, (x, n) in zip(weights, rows, strict=True))
+        spread = spread / total * k / (k - 1)
+        noise = m * (1 - m) * sum(w / n for w, (_, n) in zip(weights, rows, strict=True)) / total
         between = spread - noise
         strength = cap if between <= 0 else m * (1 - m) / between - 1
     strength = min(max(strength, floor), cap)
@@ -59,10 +65,11 @@ def posterior_mean(x: float, n: float, prior: BetaPrior) -> float:
     return (min(x, n) + prior.alpha) / (n + prior.alpha + prior.beta)
 
 
-def pooled_mean(points: Sequence[tuple[float, float]]) -> float | None:
-    """Σ total / Σ n of ``(total, n)`` rows (the category's mean of a measured figure)."""
-    n = sum(n for _, n in points if n > 0)
-    return sum(t for t, k in points if k > 0) / n if n else None
+def mean_of_means(points: Sequence[tuple[float, float]], *, k: float) -> float | None:
+    """The merchants' means from their ``(total, n)``, each weighing n/(n+k) (the norm)."""
+    rows = [(t / n, n / (n + k) if k > 0 else 1.0) for t, n in points if n > 0]
+    total = sum(w for _, w in rows)
+    return sum(v * w for v, w in rows) / total if rows else None
 
 
 def shrink(value: float, n: float, norm: float, k: float) -> float:
