@@ -1,6 +1,11 @@
 """The merchant's credit, reviews and quality, mounted at /shop/ (namespace "merchant_reputation")."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from anxin.web.views.merchant import reviews
 
 app_name = "merchant_reputation"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("reviews/", reviews.review_list, name="reviews"),
+    path("reviews/<uuid:public_id>/reply/", reviews.reply_post, name="reply"),
+]
