@@ -294,7 +294,9 @@ def review_append(
     *, actor: Actor, review: Review, text: str, photos: Photos = ()
 ) -> AppendedReview:
     """The author's one 追评, within 180 days of the review, with up to 9 more photos."""
-    if not can_write_review(actor) or review.customer_id not in actor.customer_ids:
+    if not can_write_review(actor):
+        raise Forbidden()
+    if review.customer_id not in actor.customer_ids:
         raise NotFound()
     body = _text(text, "text", required=True)
     if review.status == ReviewStatus.REJECTED:
