@@ -164,14 +164,12 @@ def merchant_accuracy(*, merchant_id: int, today: date | None = None) -> Merchan
     return merchants_accuracy(merchant_ids=[merchant_id], today=today)[merchant_id]
 
 
-def sku_texts(*, sku_id: int) -> list[str]:
-    """What consumers wrote about a SKU being not as described: their request descriptions and
-    their reviews (the most recent first)."""
+def sku_texts(*, sku_id: int, reasons: tuple[str, ...] = (NOT_AS_DESCRIBED_REASON,)) -> list[str]:
+    """What consumers wrote about a SKU: the descriptions of their requests for ``reasons``
+    (default: not as described) and their reviews, the most recent first."""
     since = clock.now() - timedelta(days=WINDOW_DAYS * 2)
     described = list(
-        Case.unscoped.filter(
-            line__sku_id=sku_id, reason__code=NOT_AS_DESCRIBED_REASON, created_at__gte=since
-        )
+        Case.unscoped.filter(line__sku_id=sku_id, reason__code__in=reasons, created_at__gte=since)
         .exclude(description="")
         .order_by("-created_at")
         .values_list("description", flat=True)[:TEXTS_MAX]
@@ -179,9 +177,11 @@ def sku_texts(*, sku_id: int) -> list[str]:
     return described + review_texts(sku_id=sku_id, since=since)[:TEXTS_MAX]
 
 
-def sku_aspects(*, sku_id: int) -> list[AspectCount]:
+def sku_aspects(
+    *, sku_id: int, reasons: tuple[str, ...] = (NOT_AS_DESCRIBED_REASON,)
+) -> list[AspectCount]:
     """The aspects consumers named for one SKU, with the words they used and how often."""
-    return aspects_of(sku_texts(sku_id=sku_id))
+    return aspects_of(sku_texts(sku_id=sku_id, reasons=reasons))
 
 
 def sku_names(sku_ids: list[int]) -> dict[int, tuple[str, str]]:

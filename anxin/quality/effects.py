@@ -26,7 +26,7 @@ from anxin.core.workflow import History, StepContext, register
 from anxin.disputes.deposit import deposit_deduct
 
 from .accuracy import sku_aspects
-from .choices import AlertStatus, RectificationStatus, TaskStatus
+from .choices import METRIC_REASONS, AlertStatus, RectificationStatus, TaskStatus
 from .models import InspectionRecord, QualityAlert, QualityNotice, QualityTask, Rectification
 from .notify import (
     RECTIFICATION_REQUESTED,
@@ -39,6 +39,8 @@ from .workflow import QUALITY_TASK_WORKFLOW, RECTIFY_DAYS
 
 S = TaskStatus
 PENALTY_DEFAULT = Decimal(str(getattr(settings, "ANXIN_QUALITY_PENALTY", "500.00")))
+# The rectification request lists what consumers said in any quality-related request.
+QUALITY_REASONS = tuple(code for codes in METRIC_REASONS.values() for code in codes)
 PENALTY_MAX = Decimal("100000.00")
 RECTIFY_MIN_DAYS, RECTIFY_MAX_DAYS = 3, 60
 
@@ -101,7 +103,7 @@ def _request_rectification(step: StepContext, record: InspectionRecord, sku: Sku
     due = step.at + timedelta(days=_rectify_days(step))
     aspects = [
         {"aspect": a.aspect, "count": a.count, "words": [w for w, _n in a.words[:5]]}
-        for a in sku_aspects(sku_id=sku.pk)
+        for a in sku_aspects(sku_id=sku.pk, reasons=QUALITY_REASONS)
     ]
     request = (
         str(step.data.get("request") or "").strip()
