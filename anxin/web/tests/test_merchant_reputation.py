@@ -4,11 +4,15 @@ refusal with the field at fault (never a 500)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
 from html import unescape
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from anxin.cases.tests.builders import png_bytes
+from anxin.core import clock
 from anxin.reviews.models import MerchantReply
 from anxin.reviews.services import review_create
 
@@ -124,3 +128,159 @@ def test_a_damaged_cursor_is_not_a_500(world, as_user):
     response = as_user(world.merchant).get("/shop/reviews/?cursor=%5Bnull%2C%20Infinity%5D")
     assert response.status_code == 302
     assert as_user(world.merchant).get("/shop/reviews/?show=nonsense").status_code == 200
+
+
+# --- credit --------------------------------------------------------------------------------------
+
+
+def factor(value, norm, weight, sub, lost, trend=None, n=400):
+    return {"available": True, "value": value, "smoothed": value, "norm": norm, "weight": weight,
+            "sub_score": sub, "contribution": weight * sub / 100, "lost": lost, "trend": trend,
+            "x": int(value * n) if value < 1 else 0, "n": n}  # fmt: skip
+
+
+FIGURES = {
+    "return_rate": factor(0.06, 0.04, 12.5, 55.0, 2.5, trend=0.01),
+    "not_as_described": factor(0.03, 0.01, 12.5, 40.0, 4.4, trend=0.004),
+    "response_sla": factor(0.97, 0.93, 12.5, 85.0, 0.0, trend=0.0),
+    "refund_latency": factor(30.0, 24.0, 12.5, 65.0, 1.3, trend=-3.0, n=80),
+    "dispute_rate": factor(0.01, 0.01, 12.5, 75.0, 0.0),
+    "dispute_loss": factor(0.5, 0.3, 12.5, 50.0, 3.1, n=12),
+    "intervention": factor(0.02, 0.02, 12.5, 75.0, 0.0),
+    "service_review": factor(4.5, 4.2, 12.5, 82.0, 0.0, trend=0.1, n=30),
+}
+
+
+def credited(world, *, days=40, last=Decimal("55.00"), sanction=True):
+    """A month and more of daily snapshots for the first shop, sliding from 72 to ``last``, and
+    (``sanction``) the warning the ladder took yesterday."""
+    from anxin.credit.choices import SanctionStatus, Step, Tier
+    from anxin.credit.models import CreditSnapshot, Sanction
+
+    today = clock.now().date()
+    start = Decimal("72.00")
+    for index in range(days):
+        day = today - timedelta(days=days - 1 - index)
+        score = start + (last - start) * index / (days - 1)
+        score = score.quantize(Decimal("0.01"))
+        CreditSnapshot.unscoped.create(
+            merchant=world.shop, day=day, score=score, tier=Tier.for_score(score),
+            factors=FIGURES, volume={"cases": 40, "units": 400},
+            trend=(last - Decimal("66.00")) if index == days - 1 else None,
+            category="", computed_at=clock.now(),
+        )  # fmt: skip
+    if not sanction:
+        return None
+    return Sanction.unscoped.create(
+        merchant=world.shop, step=Step.WARN, status=SanctionStatus.IN_FORCE,
+        day=today - timedelta(days=1), score=Decimal("58.00"), tier=Tier.WARNING,
+        factors=FIGURES, reason="Score below 60.",
+        data={"below": "60", "days": 1},
+    )  # fmt: skip
+
+
+def pdf_file(name="report.pdf"):
+    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n",
+                              content_type="application/pdf")  # fmt: skip
+
+
+def test_credit_page_explains_the_score(world, as_user):
+    credited(world)
+    response = as_user(world.merchant).get("/shop/credit/")
+    assert response.status_code == 200
+    page = body(response)
+    assert "55.0" in page and "Warning" in page
+    assert '<svg class="credit-chart"' in page and "<polyline" in page
+    # each factor in words: figure, similar shops' figure, weight, trend
+    assert 'id="factor-not_as_described"' in page
+    assert "3.0 %" in page and "1.0 %" in page and "Worse than similar shops" in page
+    assert "Getting worse" in page and "Improving" in page  # refund latency fell: better
+    # what to improve: the most points lost first
+    improve = page[page.index('id="improve-title"') : page.index('id="tiers-title"')]
+    assert (
+        improve.index("Not as described")
+        < improve.index("Dispute")
+        < improve.index("After-sales rate")
+    )
+    assert 'class="appeal-form"' in page
+
+
+def test_credit_page_before_any_score(world, as_user):
+    response = as_user(world.merchant).get("/shop/credit/")
+    assert response.status_code == 200
+    assert "has not been computed yet" in body(response)
+
+
+def test_credit_page_in_chinese(world, as_user):
+    credited(world)
+    response = as_user(world.merchant, "zh-hans").get("/shop/credit/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("who", ["consumer", "agent", "admin"])
+def test_credit_page_is_for_merchants(world, as_user, who):
+    assert as_user(getattr(world, who)).get("/shop/credit/").status_code == 403
+
+
+def test_a_merchant_sees_only_its_own_credit(world, as_user):
+    sanction = credited(world)
+    other = as_user(world.other_merchant)
+    page = body(other.get("/shop/credit/"))
+    assert "has not been computed yet" in page and str(sanction.public_id) not in page
+    assert other.get("/shop/credit/?shop=m1").status_code == 404
+    response = other.post(f"/shop/credit/sanctions/{sanction.public_id}/appeal/",
+                          {"statement": "not ours"})  # fmt: skip
+    assert response.status_code == 404
+
+
+def test_appeal_once_with_a_file(world, as_user, settings):
+    from anxin.credit.models import Appeal
+
+    sanction = credited(world)
+    client = as_user(world.merchant_admin)
+    url = f"/shop/credit/sanctions/{sanction.public_id}/appeal/"
+    response = client.post(url, {"statement": "退货多为物流破损，已更换快递。", "file": pdf_file()})
+    assert response.status_code == 302
+    appeal = Appeal.unscoped.get(sanction=sanction)
+    assert appeal.file_name == "report.pdf"
+    sanction.refresh_from_db()
+    assert sanction.status == "appealed"
+    page = body(client.get("/shop/credit/"))
+    assert "退货多为物流破损" in page and "Waiting for an administrator" in page
+    assert 'class="appeal-form"' not in page
+    again = client.post(url, {"statement": "again"})
+    assert again.status_code == 409
+    assert Appeal.unscoped.filter(sanction=sanction).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [({"statement": ""}, "statement"), ({"statement": "x" * 2001}, "statement")],
+)
+def test_a_bad_appeal_is_a_field_error(world, as_user, fields, field):
+    sanction = credited(world)
+    response = as_user(world.merchant).post(
+        f"/shop/credit/sanctions/{sanction.public_id}/appeal/", fields
+    )
+    assert response.status_code == 422
+    assert 'id="appeal-statement-error"' in body(response)
+
+
+def test_an_appeal_file_of_the_wrong_kind_is_a_field_error(world, as_user):
+    sanction = credited(world)
+    bad = SimpleUploadedFile("x.exe", b"MZ\x90\x00not a pdf", content_type="application/pdf")
+    response = as_user(world.merchant).post(
+        f"/shop/credit/sanctions/{sanction.public_id}/appeal/",
+        {"statement": "see file", "file": bad},
+    )
+    assert response.status_code == 422
+    assert 'id="appeal-file-error"' in body(response)
+
+
+def test_appeal_of_a_missing_sanction_is_404(world, as_user):
+    client = as_user(world.merchant)
+    assert client.post("/shop/credit/sanctions/00000000-0000-0000-0000-000000000000/appeal/",
+                       {"statement": "x"}).status_code == 404  # fmt: skip
+    assert client.get(
+        "/shop/credit/sanctions/00000000-0000-0000-0000-000000000000/appeal/"
+    ).status_code in (302, 404)

@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from anxin.web.views.merchant import reviews
+from anxin.web.views.merchant import credit, reviews
 
 app_name = "merchant_reputation"
 urlpatterns = [
+    path("credit/", credit.credit_page, name="credit"),
+    path("credit/sanctions/<uuid:public_id>/appeal/", credit.appeal_post, name="appeal"),
     path("reviews/", reviews.review_list, name="reviews"),
     path("reviews/<uuid:public_id>/reply/", reviews.reply_post, name="reply"),
 ]
