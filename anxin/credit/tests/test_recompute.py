@@ -24,16 +24,16 @@ BAD = Profile(dispute_rate=0.3, ruled=0.8, loss=0.9, answered=0.6, refund_hours=
 
 
 @pytest.fixture
-def shops():
+def bad():
+    """Five ordinary shops, a one-request shop and a bad shop (returned)."""
     clock.freeze(NOW)
-    ordinary = [synthetic_shop(code=f"ok{i}", cases=120, seed=i) for i in range(5)]
-    bad = synthetic_shop(code="bad", cases=300, profile=BAD)
-    tiny = synthetic_shop(code="tiny", cases=1, profile=BAD)
-    return ordinary, bad, tiny
+    for i in range(5):
+        synthetic_shop(code=f"ok{i}", cases=120, seed=i)
+    synthetic_shop(code="tiny", cases=1, profile=BAD)
+    return synthetic_shop(code="bad", cases=300, profile=BAD)
 
 
-def test_a_day_writes_one_snapshot_per_merchant_with_every_factor_explained(shops) -> None:
-    ordinary, bad, tiny = shops
+def test_a_day_writes_one_snapshot_per_merchant_with_every_factor_explained(bad) -> None:
     result = credit_recompute(sanctions=False)
     assert result.snapshots == 7
     snaps = {s.merchant.code: s for s in CreditSnapshot.objects.select_related("merchant")}
@@ -54,7 +54,7 @@ def test_a_day_writes_one_snapshot_per_merchant_with_every_factor_explained(shop
     assert snaps["bad"].category == "apparel"
 
 
-def test_the_figures_are_a_handful_of_queries_whatever_the_number_of_merchants(shops) -> None:
+def test_the_figures_are_a_handful_of_queries_whatever_the_number_of_merchants(bad) -> None:
     with CaptureQueriesContext(connection) as few:
         credit_recompute(sanctions=False)
     synthetic_shop(code="more1", cases=50, seed=9)
@@ -65,7 +65,7 @@ def test_the_figures_are_a_handful_of_queries_whatever_the_number_of_merchants(s
     assert len(few.captured_queries) < 20
 
 
-def test_recomputing_a_day_is_idempotent(shops) -> None:
+def test_recomputing_a_day_is_idempotent(bad) -> None:
     clock.freeze(NOW - timedelta(days=1))
     credit_recompute()
     clock.freeze(NOW)
@@ -92,8 +92,7 @@ def test_recomputing_a_day_is_idempotent(shops) -> None:
     assert first.snapshots == again.snapshots == 7
 
 
-def test_trend_compares_with_30_days_earlier(shops) -> None:
-    ordinary, bad, tiny = shops
+def test_trend_compares_with_30_days_earlier(bad) -> None:
     clock.freeze(NOW - timedelta(days=30))
     credit_recompute(sanctions=False)  # the window then held fewer of the bad shop's requests
     clock.freeze(NOW)
@@ -109,8 +108,7 @@ def test_trend_compares_with_30_days_earlier(shops) -> None:
     )
 
 
-def test_a_tier_change_is_a_webhook_once(shops) -> None:
-    ordinary, bad, tiny = shops
+def test_a_tier_change_is_a_webhook_once(bad) -> None:
     WebhookEndpoint.objects.create(merchant=bad, url="https://hooks.example.test/anxin", events=[])
     day = timezone.localdate(NOW)
     CreditSnapshot.objects.create(
@@ -140,8 +138,7 @@ def test_a_tier_change_is_a_webhook_once(shops) -> None:
     }
 
 
-def test_the_ladder_warns_a_bad_shop_once_and_never_the_ordinary_ones(shops) -> None:
-    ordinary, bad, tiny = shops
+def test_the_ladder_warns_a_bad_shop_once_and_never_the_ordinary_ones(bad) -> None:
     result = credit_recompute()
     assert [(s.merchant_id, s.step) for s in result.sanctions] == [(bad.pk, Step.WARN)]
     bad.refresh_from_db()
