@@ -35,7 +35,9 @@ class Endpoint:
     writes: bool = False
 
 
-def multipart(api: ApiClient, path: str, data: dict[str, Any], photos: tuple[bytes, ...] = ()) -> Any:
+def multipart(
+    api: ApiClient, path: str, data: dict[str, Any], photos: tuple[bytes, ...] = ()
+) -> Any:
     files = []
     for i, content in enumerate(photos):
         stream = io.BytesIO(content)
@@ -48,7 +50,12 @@ def multipart(api: ApiClient, path: str, data: dict[str, Any], photos: tuple[byt
 
 def _create(w: ReviewWorld, api: ApiClient) -> Any:
     order = w.base.order_a_m2
-    return multipart(api, "/reviews", {"order": str(order.public_id), "line": "L1", "stars": 4, "text": "不错"}, (png_bytes(),))
+    return multipart(
+        api,
+        "/reviews",
+        {"order": str(order.public_id), "line": "L1", "stars": 4, "text": "不错"},
+        (png_bytes(),),
+    )
 
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -154,7 +161,9 @@ def test_policy_table(w: ReviewWorld, endpoint: str, role: str) -> None:
     if expected in CODES:
         assert response.json()["error"]["code"] == CODES[expected]
     if spec.writes:
-        assert (reviews_snapshot() == before) is (expected >= 400), "a denied write changed something"
+        assert (reviews_snapshot() == before) is (expected >= 400), (
+            "a denied write changed something"
+        )
     if endpoint == "list" and expected == 200:
         ids = {str(getattr(w, name).public_id): name for name in ("review_a", "held", "review_b")}
         assert {ids[r["id"]] for r in response.json()["items"]} == VISIBLE[role]
@@ -179,11 +188,17 @@ def test_out_of_scope_is_exactly_the_answer_for_a_missing_review(w: ReviewWorld,
     api = w.api(role)
     before = reviews_snapshot()
     for path in ("", "/photos/" + w.held_photo):
-        theirs, none = api.get(f"/reviews/{w.held.public_id}{path}"), api.get(f"/reviews/{MISSING}{path}")
+        theirs, none = (
+            api.get(f"/reviews/{w.held.public_id}{path}"),
+            api.get(f"/reviews/{MISSING}{path}"),
+        )
         assert (theirs.status_code, theirs.json()) == (none.status_code, none.json())
     theirs = api.post(f"/reviews/{w.review_a.public_id}/reply", {"text": "x"})
     none = api.post(f"/reviews/{MISSING}/reply", {"text": "x"})
-    assert (theirs.status_code, theirs.json()) == (none.status_code, none.json()) and none.status_code == 404
+    assert (theirs.status_code, theirs.json()) == (
+        none.status_code,
+        none.json(),
+    ) and none.status_code == 404
     assert reviews_snapshot() == before
 
 

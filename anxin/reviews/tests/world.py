@@ -23,7 +23,16 @@ from django.test import override_settings
 
 from anxin.accounts.models import User
 from anxin.accounts.services import actor_for_user
-from anxin.cases.tests.builders import LOADER, NOW, SHANGHAI, World, order_payload, png_bytes, signed_order, world
+from anxin.cases.tests.builders import (
+    LOADER,
+    NOW,
+    SHANGHAI,
+    World,
+    order_payload,
+    png_bytes,
+    signed_order,
+    world,
+)
 from anxin.catalog.inputs import DeliveryIn, OrderIn
 from anxin.catalog.models import Order
 from anxin.catalog.services import delivery_record, order_upsert
@@ -66,8 +75,14 @@ class ReviewWorld:
 
 def unsigned_order(shop: Any, external_id: str, buyer: str) -> Order:
     """Shipped on 2 Nov, not signed for yet."""
-    order = order_upsert(actor=LOADER, data=OrderIn.model_validate(order_payload(shop, external_id, buyer))).order
-    parcel = {"carrier": "SF", "tracking_number": f"SF-{external_id}", "shipped_at": "2026-11-02T09:00:00+08:00"}
+    order = order_upsert(
+        actor=LOADER, data=OrderIn.model_validate(order_payload(shop, external_id, buyer))
+    ).order
+    parcel = {
+        "carrier": "SF",
+        "tracking_number": f"SF-{external_id}",
+        "shipped_at": "2026-11-02T09:00:00+08:00",
+    }
     delivery_record(actor=LOADER, order=order, data=DeliveryIn.model_validate(parcel))
     return order
 
@@ -75,7 +90,9 @@ def unsigned_order(shop: Any, external_id: str, buyer: str) -> Order:
 def reviews_snapshot() -> dict[str, Any]:
     """Everything a denied write must leave as it was."""
     return {
-        "reviews": sorted(Review.unscoped.values_list("pk", "status", "has_photos", "has_appended")),
+        "reviews": sorted(
+            Review.unscoped.values_list("pk", "status", "has_photos", "has_appended")
+        ),
         "photos": ReviewPhoto.objects.count(),
         "appended": sorted(AppendedReview.objects.values_list("pk", "status")),
         "replies": sorted(MerchantReply.objects.values_list("pk", "status", "text")),
@@ -97,7 +114,11 @@ def review_world() -> ReviewWorld:
     )  # fmt: skip
     second = signed_order(base.m1, "E-A9", "buyer-a")
     held = review_create(
-        actor=a, line=second.lines.get(), stars=2, text="有问题请打13812345678找我", photos=[png_bytes(color=(1, 2, 3))]
+        actor=a,
+        line=second.lines.get(),
+        stars=2,
+        text="有问题请打13812345678找我",
+        photos=[png_bytes(color=(1, 2, 3))],
     )
     review_b = review_create(actor=b, line=base.order_b.lines.get(), stars=4, text="还可以")
     return ReviewWorld(
@@ -113,7 +134,9 @@ def review_world() -> ReviewWorld:
 
 
 @pytest.fixture(scope="module")
-def _review_world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[ReviewWorld]:
+def _review_world(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[ReviewWorld]:
     """Built once for the module in an outer transaction; each test runs in a savepoint of it."""
     media = tmp_path_factory.mktemp("media")
     with (
