@@ -12,7 +12,8 @@ from anxin.core.actors import Actor
 from anxin.core.errors import NotFound
 from anxin.core.pagination import Page, keyset_page
 
-from .models import Delivery, Order, OrderLine
+from .choices import MerchantStatus
+from .models import Delivery, Merchant, Order, OrderLine, Sku
 
 
 def _with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
@@ -65,3 +66,24 @@ def order_list_for(
     return keyset_page(
         _with_details(orders.filter(conditions)), key="placed_at", cursor=cursor, limit=limit
     )
+
+
+# --- public look-ups (pages without login) --------------------------------------------------------
+
+
+def merchant_public_get(*, code: str) -> Merchant:
+    """A shop as anyone may see it: by its code, once admitted (an applicant has no public page;
+    a shop that left keeps its page, so its record stays readable)."""
+    merchant = Merchant.unscoped.filter(code=code).exclude(status=MerchantStatus.APPLYING).first()
+    if merchant is None:
+        raise NotFound()
+    return merchant
+
+
+def sku_public_get(*, merchant: Merchant, code: str) -> Sku:
+    """One product of a shop by its SKU code; a product taken off sale is still found, so that
+    its reviews stay readable."""
+    sku = Sku.objects.filter(merchant=merchant, code=code).select_related("category").first()
+    if sku is None:
+        raise NotFound()
+    return sku

@@ -80,3 +80,22 @@ def test_only_inspectors_admins_and_the_system_take_a_sku_off_sale(m1, api):
     with pytest.raises(ValidationFailed) as caught:
         sku_delist(actor=inspector, sku=sku, reason="  ")
     assert "reason" in caught.value.fields
+
+
+def test_public_look_ups_find_admitted_shops_and_their_products_even_off_sale(api, m1):
+    from anxin.catalog.selectors import merchant_public_get, sku_public_get
+    from anxin.core.errors import NotFound
+
+    api.post("/orders", f.order_payload())
+    applicant = f.merchant("m2", status="applying")
+    sku = Sku.objects.get(merchant=m1, code=f.order_payload()["lines"][0]["sku"])
+    sku_delist(actor=SYSTEM, sku=sku, reason="Failed inspection")
+    assert merchant_public_get(code="m1") == m1
+    assert sku_public_get(merchant=m1, code=sku.code) == sku
+    for lookup in (
+        lambda: merchant_public_get(code=applicant.code),
+        lambda: merchant_public_get(code="nobody"),
+        lambda: sku_public_get(merchant=m1, code="nothing"),
+    ):
+        with pytest.raises(NotFound):
+            lookup()
