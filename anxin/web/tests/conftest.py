@@ -46,6 +46,7 @@ SEEDS = (
     "anxin.policies.migrations.0004_calendar_days",
     "anxin.tickets.migrations.0002_seed_desk",
     "anxin.knowledge.migrations.0002_seed_help",
+    "anxin.credit.migrations.0002_seed_thresholds:seed",
 )
 
 
@@ -55,8 +56,9 @@ def reseed() -> None:
     from anxin.catalog.models import Category
 
     if not Category.objects.exists():
-        for module in SEEDS:
-            importlib.import_module(module).install(apps, None)
+        for seed in SEEDS:
+            module, _, function = seed.partition(":")
+            getattr(importlib.import_module(module), function or "install")(apps, None)
 
 
 @pytest.fixture
