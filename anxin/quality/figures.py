@@ -94,6 +94,8 @@ def figures_load(
     per_sku: dict[int, dict[date, Cohort]] = defaultdict(dict)
     rows = deliveries.values_list("line_id", "line__sku_id", "quantity", "delivery__signed_at")
     for line_id, sku_id, quantity, signed_at in rows.iterator(chunk_size=5000):
+        if signed_at is None:  # filtered out above; for the type checker
+            continue
         week = week_of(signed_at)
         per_sku[sku_id].setdefault(week, Cohort()).units += quantity
         line_sku[line_id] = sku_id
@@ -103,10 +105,10 @@ def figures_load(
         line_id__in=deliveries.values("line_id"), reason__code__in=list(REASON_METRIC)
     ).values_list("line_id", "reason__code", "quantity")
     for line_id, code, quantity in cases.iterator(chunk_size=5000):
-        week = line_week.get(line_id)
-        if week is None:
+        cohort = line_week.get(line_id)
+        if cohort is None:
             continue
-        per_sku[line_sku[line_id]][week].returns[REASON_METRIC[code]] += quantity
+        per_sku[line_sku[line_id]][cohort].returns[REASON_METRIC[code]] += quantity
     meta = Sku.objects.filter(pk__in=list(per_sku)).values_list("pk", "merchant_id", "category_id")
     return {pk: SkuFigures(pk, merchant, category, per_sku[pk]) for pk, merchant, category in meta}
 

@@ -13,7 +13,8 @@ from .report import quality_reports_send
 from .scan import quality_scan
 
 EMBEDDED_EVERY_SECONDS = 3600.0
-_last = {"at": float("-inf"), "day": ""}
+_last: dict[str, float] = {"at": float("-inf")}
+_last_day: dict[str, str] = {"day": ""}
 
 
 @shared_task(name="anxin.quality.scan_daily")
@@ -37,8 +38,8 @@ def quality_daily_job() -> int:
         return 0
     _last["at"] = now
     today = clock.localnow().date().isoformat()
-    if _last["day"] == today:
+    if _last_day["day"] == today:
         return 0
-    _last["day"] = today
+    _last_day["day"] = today
     alerts = len(quality_scan().alerts)
     return alerts + quality_reports_send()

@@ -25,7 +25,7 @@ def alert_list(request: HttpRequest, query: Query[AlertQuery]) -> Any:
 def _detail(request: HttpRequest, number: str) -> Any:
     actor = reader(actor_of(request))
     alert = selectors.alert_get_for(actor=actor, number=number)
-    alert.charts = selectors.chart_for(actor=actor, sku=alert.sku, metric=alert.metric)
+    alert.charts = selectors.chart_for(actor=actor, sku=alert.sku, metric=alert.metric)  # type: ignore[attr-defined]
     return alert
 
 

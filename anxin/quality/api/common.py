@@ -41,5 +41,5 @@ def merchant_for(actor: Actor, code: str | None) -> Merchant:
 def task_detail(actor: Actor, number: str) -> Any:
     """The task with what ``actor`` may do now (``TaskDetailOut`` reads it)."""
     task = selectors.task_get_for(actor=actor, number=number)
-    task.actions_now = selectors.task_actions_for(actor=actor, task=task)
+    task.actions_now = selectors.task_actions_for(actor=actor, task=task)  # type: ignore[attr-defined]
     return task
