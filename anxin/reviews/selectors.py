@@ -59,8 +59,8 @@ def _with_parts(rows: QuerySet[Review], *, public: bool) -> QuerySet[Review]:
         replies = replies.filter(status=ReviewStatus.PUBLISHED)
     return rows.select_related("sku", "merchant", "user").prefetch_related(
         Prefetch("photos", queryset=photos),
-        Prefetch("appended", queryset=appended),  # type: ignore[arg-type]
-        Prefetch("reply", queryset=replies),  # type: ignore[arg-type]
+        Prefetch("appended", queryset=appended),
+        Prefetch("reply", queryset=replies),
     )
 
 

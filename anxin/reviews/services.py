@@ -224,7 +224,7 @@ def review_create(
     order = line.order
     if order.customer_id not in actor.customer_ids:
         raise NotFound()
-    stars_ = _stars(stars, "stars")
+    stars_ = _stars(stars, "stars") or 0  # required: never None
     description = _stars(description_stars, "description_stars", required=False)
     body = _text(text, "text")
     if delivered_at(line) is None:
@@ -461,8 +461,8 @@ def service_review_create(
 
 def _part_of(item: ModerationItem) -> Any:
     if item.part == Part.SERVICE:
-        return ServiceReview.unscoped.select_for_update().get(pk=item.service_review_id)
-    review = Review.unscoped.select_for_update().get(pk=item.review_id)
+        return ServiceReview.unscoped.select_for_update().get(moderation_items=item)
+    review = Review.unscoped.select_for_update().get(moderation_items=item)
     if item.part == Part.REVIEW:
         return review
     if item.part == Part.APPENDED:
@@ -509,7 +509,7 @@ def moderation_decide(
             else (part.review if item.part != Part.SERVICE else None)
         )
         if item.part == Part.APPENDED:
-            Review.unscoped.filter(pk=item.review_id).update(
+            Review.unscoped.filter(moderation_items=item).update(
                 has_appended=after == ReviewStatus.PUBLISHED
             )
         item.decided_at, item.decision, item.decided_by = at, action, actor.audit_label()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ConfigDict, Field, StringConstraints
 
-from ..choices import ModerationAction, ModerationReason, Part, ReviewFilter, ReviewStatus
+from ..choices import ModerationAction, ModerationReason, Part, ReviewStatus
 from ..models import ModerationItem, Review, ReviewPhoto, ServiceReview
 from ..selectors import (
     ReviewSummary,
@@ -81,7 +81,7 @@ class ReviewDecisionBody(Schema):
 
 class ReviewPublicQuery(Schema):
     filter: Literal["all", "with_photos", "appended", "negative"] = Field(
-        default=ReviewFilter.ALL,
+        default="all",
         description="all, with_photos (有图), appended (追评), negative (差评: 1–2 stars)",
     )
     cursor: str | None = Field(default=None, max_length=200, pattern=NO_NUL)
