@@ -284,3 +284,62 @@ def test_appeal_of_a_missing_sanction_is_404(world, as_user):
     assert client.get(
         "/shop/credit/sanctions/00000000-0000-0000-0000-000000000000/appeal/"
     ).status_code in (302, 404)
+
+
+# --- quality -------------------------------------------------------------------------------------
+
+
+def rectification_asked(world):
+    """An inspector opened a task on the shop's product, sampled it and failed it: the product is
+    off sale and the shop is asked to put it right."""
+    from anxin.quality.services import inspection_record, task_open_by_hand
+
+    inspector = world.actor(world.admin)
+    sku = world.order.lines.get(external_id="L1").sku
+    task = task_open_by_hand(
+        actor=inspector, payload={"merchant": world.shop.code, "sku": sku.code}
+    )
+    inspection_record(actor=inspector, task=task, payload={
+        "sample_size": 10, "method": "visual", "result": "fail", "defects_found": 4,
+        "notes": "抽检10件，4件尺码偏小、色差明显", "penalty": "0.00"})  # fmt: skip
+    task.refresh_from_db()
+    return task
+
+
+def test_quality_page_shows_the_report(world, as_user):
+    response = as_user(world.merchant).get("/shop/quality/")
+    assert response.status_code == 200
+    page = body(response)
+    assert "No rectification is waiting for you." in page
+    assert as_user(world.merchant, "zh-hans").get("/shop/quality/?month=1999-01").status_code == 200
+
+
+def test_quality_page_rectification_submitted(world, as_user):
+    task = rectification_asked(world)
+    client = as_user(world.merchant)
+    page = body(client.get("/shop/quality/"))
+    assert f'id="rectification-{task.number}"' in page and "尺码偏小" in page
+    url = f"/shop/quality/tasks/{task.number}/rectify/"
+    bad = client.post(url, {"response": "  "})
+    assert bad.status_code == 422 and f'id="rectify-{task.number}-error"' in body(bad)
+    response = client.post(url, {"response": "已更正尺码表并更换面料供应商。"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == "reinspecting"
+    assert f'id="rectification-{task.number}"' not in body(client.get("/shop/quality/"))
+    again = client.post(url, {"response": "again"})
+    assert again.status_code in (409, 422) and again.status_code != 500
+
+
+def test_another_shop_cannot_see_or_rectify(world, as_user):
+    task = rectification_asked(world)
+    other = as_user(world.other_merchant)
+    assert task.number not in body(other.get("/shop/quality/"))
+    assert other.get("/shop/quality/?shop=m1").status_code == 404
+    response = other.post(f"/shop/quality/tasks/{task.number}/rectify/", {"response": "x"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("who", ["consumer", "agent", "admin"])
+def test_quality_page_is_for_merchants(world, as_user, who):
+    assert as_user(getattr(world, who)).get("/shop/quality/").status_code == 403

@@ -44,14 +44,14 @@ HISTORY_DAYS = 180
 MAX_STATEMENT = 2000
 
 # Badge classes (anxin.css) for each tier: green, blue, grey, amber, red.
-TIER_TONES = {
+TIER_TONES: dict[str, str] = {
     Tier.EXCELLENT: "status-completed",
     Tier.GOOD: "status-received",
     Tier.FAIR: "",
     Tier.WARNING: "status-merchant_review",
     Tier.POOR: "status-rejected",
 }
-SANCTION_TONES = {
+SANCTION_TONES: dict[str, str] = {
     SanctionStatus.PROPOSED: "status-merchant_review",
     SanctionStatus.IN_FORCE: "status-rejected",
     SanctionStatus.APPEALED: "status-received",
@@ -62,7 +62,7 @@ SANCTION_TONES = {
     SanctionStatus.CONFIRMED: "status-rejected",
 }
 # What each step does to the shop, said to its owner.
-STEP_EFFECTS = {
+STEP_EFFECTS: dict[str, Any] = {
     Step.WARN: gettext_lazy(
         "A warning on your shop's record. Nothing is blocked yet; if the score stays low, the "
         "next step restricts the shop."

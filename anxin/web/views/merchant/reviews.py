@@ -47,7 +47,7 @@ FILTERS = {
     "with_photos": gettext_lazy("With photos"),
 }
 # The filter each tab sets on ReviewFilters (the shop's reviews, newest first).
-TAB_FILTERS = {
+TAB_FILTERS: dict[str, dict[str, Any]] = {
     "all": {},
     "negative": {"negative": True},
     "unanswered": {"unanswered": True},
