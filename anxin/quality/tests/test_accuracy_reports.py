@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 
+from anxin.accounts.services import actor_for_user
 from anxin.cases.tests.builders import warehouse
 from anxin.catalog.models import Sku
 from anxin.catalog.tests import factories as f
 from anxin.core import clock
 from anxin.core.actors import Role
-from anxin.accounts.services import actor_for_user
 from anxin.notifications.models import Notification
 from anxin.quality.accuracy import merchant_accuracy, score
 from anxin.quality.choices import TaskOrigin
