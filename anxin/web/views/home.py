@@ -19,7 +19,7 @@ HOMES = {
     Role.MERCHANT_ADMIN: "merchant:home",
     Role.AGENT: "console:home",
     Role.ARBITRATOR: "console_disputes:arbitration",
-    Role.QUALITY_INSPECTOR: "console:home",
+    Role.QUALITY_INSPECTOR: "console_quality:home",
     Role.ADMIN: "console:home",
 }
 
