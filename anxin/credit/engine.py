@@ -1,10 +1,10 @@
 """Figures → smoothed factors → sub-scores → the score and its tier, for every merchant at once
 (pure: no database; ``recompute.py`` feeds it ``figures.figures_for``).
 
-Peer groups: a merchant is compared with the merchants whose delivered units are mostly in the
-same top-level category. A category with fewer than ``MIN_PEERS`` merchants with data for a
-factor is too small to say what is normal: that factor's norm is then the platform's (every
-merchant with data).
+Peer groups: a merchant is compared with the *other* merchants whose delivered units are mostly
+in the same top-level category (leave-one-out, see ``smoothing.py``). When fewer than
+``MIN_PEERS`` others have data for a factor, the category is too small to say what is normal:
+that factor's norm is then every other merchant's on the platform.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .choices import Tier
 from .factors import FACTORS, Factor, Kind
 from .figures import MerchantFigures
 from .scoring import Scored, combine, sub_score
-from .smoothing import BetaPrior, beta_prior, mean_of_means, posterior_mean, shrink
+from .smoothing import BetaPrior, MeanSums, RateSums, posterior_mean, shrink
 
 MIN_PEERS = 3
 PLATFORM = ""
@@ -24,7 +24,7 @@ PLATFORM = ""
 
 @dataclass(frozen=True)
 class Norm:
-    """The category's figure for one factor: its prior (rates) or mean (means)."""
+    """What is normal for one factor among a merchant's peers: their prior (rates) or mean."""
 
     value: float
     prior: BetaPrior | None = None
@@ -42,49 +42,65 @@ class MerchantScore:
     cases: int = 0
 
 
-def _norm(factor: Factor, pairs: list[tuple[float, float]], group: str) -> Norm | None:
-    if factor.kind is Kind.RATE:
-        prior = beta_prior(pairs, floor=factor.prior_floor)
-        return None if prior is None else Norm(value=prior.mean, prior=prior, group=group)
-    mean = mean_of_means(pairs, k=factor.shrink_k)
-    return None if mean is None else Norm(value=mean, group=group)
+class Peers:
+    """Per factor, the sums of every group and of the whole platform, to read any merchant's
+    leave-one-out norm in O(1)."""
 
+    def __init__(self, figures: dict[int, MerchantFigures]) -> None:
+        self.sums: dict[tuple[str, str], RateSums | MeanSums] = {}
+        for factor in FACTORS:
+            everyone: list[tuple[float, float]] = []
+            by_group: dict[str, list[tuple[float, float]]] = {}
+            for fig in figures.values():
+                pair = fig.pairs.get(factor.key)
+                if pair is None or pair[1] <= 0:
+                    continue
+                everyone.append(pair)
+                if fig.category:
+                    by_group.setdefault(fig.category, []).append(pair)
+            for group, pairs in [(PLATFORM, everyone), *by_group.items()]:
+                self.sums[(group, factor.key)] = (
+                    RateSums(pairs, floor=factor.prior_floor)
+                    if factor.kind is Kind.RATE
+                    else MeanSums(pairs, k=factor.shrink_k)
+                )
 
-def norms_for(figures: dict[int, MerchantFigures]) -> dict[tuple[str, str], Norm]:
-    """(group, factor key) → Norm, for every group with enough peers, plus the platform's."""
-    norms: dict[tuple[str, str], Norm] = {}
-    for factor in FACTORS:
-        everyone: list[tuple[float, float]] = []
-        by_group: dict[str, list[tuple[float, float]]] = {}
-        for fig in figures.values():
-            pair = fig.pairs.get(factor.key)
-            if pair is None or pair[1] <= 0:
+    def _others(self, sums: RateSums | MeanSums, own: bool) -> int:
+        return (sums.k if isinstance(sums, RateSums) else sums.count) - (1 if own else 0)
+
+    def norm(self, factor: Factor, group: str, pair: tuple[float, float] | None) -> Norm | None:
+        """The norm of ``factor`` for a merchant of ``group`` whose own figure is ``pair``."""
+        own = pair is not None and pair[1] > 0
+        for where in (group, PLATFORM) if group else (PLATFORM,):
+            sums = self.sums.get((where, factor.key))
+            if sums is None:
                 continue
-            everyone.append(pair)
-            if fig.category:
-                by_group.setdefault(fig.category, []).append(pair)
-        platform = _norm(factor, everyone, PLATFORM)
-        if platform is not None:
-            norms[(PLATFORM, factor.key)] = platform
-        for group, pairs in by_group.items():
-            if len(pairs) >= MIN_PEERS:
-                found = _norm(factor, pairs, group)
-                if found is not None:
-                    norms[(group, factor.key)] = found
-    return norms
+            enough = self._others(sums, own) >= (MIN_PEERS if where else 1)
+            if not enough:
+                continue
+            without = pair if own else None
+            if isinstance(sums, RateSums):
+                prior = sums.prior(without=without)
+                if prior is not None:
+                    return Norm(value=prior.mean, prior=prior, group=where)
+            else:
+                mean = sums.mean(without=without)
+                if mean is not None:
+                    return Norm(value=mean, group=where)
+        return None
 
 
 def _round(value: float | None, digits: int = 6) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def evaluate(fig: MerchantFigures, norms: dict[tuple[str, str], Norm]) -> MerchantScore:
+def evaluate(fig: MerchantFigures, peers: Peers) -> MerchantScore:
     """One merchant's factors (available or not, each with its norm) and its score."""
     rows: dict[str, dict[str, Any]] = {}
     scored: list[Scored] = []
     for factor in FACTORS:
-        norm = norms.get((fig.category, factor.key)) or norms.get((PLATFORM, factor.key))
         x, n = fig.pairs.get(factor.key, (0.0, 0.0))
+        norm = peers.norm(factor, fig.category, (x, n))
         row: dict[str, Any] = {
             "available": False,
             "x": _round(float(x), 3),
@@ -129,5 +145,5 @@ def evaluate(fig: MerchantFigures, norms: dict[tuple[str, str], Norm]) -> Mercha
 
 
 def evaluate_all(figures: dict[int, MerchantFigures]) -> dict[int, MerchantScore]:
-    norms = norms_for(figures)
-    return {mid: evaluate(fig, norms) for mid, fig in figures.items()}
+    peers = Peers(figures)
+    return {mid: evaluate(fig, peers) for mid, fig in figures.items()}

@@ -104,8 +104,8 @@ def sanction_list(request: HttpRequest, query: Query[CreditSanctionQuery]) -> An
 def appeal_file(
     request: HttpRequest,
     id: Code,
-    statement: str = Form(...),
-    file: UploadedFile | None = File(None),
+    statement: Form[str],
+    file: File[UploadedFile | None] = None,
 ) -> Status[Any]:
     actor = actor_of(request)
     sanction = selectors.sanction_get_for(actor=actor, public_id=id)

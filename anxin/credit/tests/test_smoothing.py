@@ -22,11 +22,11 @@ def test_the_weights_add_up_to_100() -> None:
 def test_beta_prior_by_the_method_of_moments() -> None:
     # four merchants, 100 units each: rates 2 %, 4 %, 6 %, 8 %; mean 5 %
     points = [(2, 100), (4, 100), (6, 100), (8, 100)]
-    prior = beta_prior(points, floor=10)  # equal n: equal weights 100/110
+    prior = beta_prior(points, floor=30)  # equal n: equal weights; the cap is 300
     assert prior is not None
     spread = (0.03**2 + 0.01**2 + 0.01**2 + 0.03**2) / 3  # 0.000666…
     noise = 0.05 * 0.95 / 100  # 0.000475
-    strength = 0.05 * 0.95 / (spread - noise) - 1  # 247.26…
+    strength = 0.05 * 0.95 / (spread - noise) - 1  # 246.83…
     assert prior.mean == pytest.approx(0.05)
     assert prior.strength == pytest.approx(strength)
     assert prior.alpha == pytest.approx(0.05 * strength)
@@ -53,8 +53,8 @@ def test_a_tiny_shop_barely_moves_the_norm() -> None:
 def test_the_prior_strength_has_a_floor_and_a_cap() -> None:
     # wildly different merchants: the moments say a weak prior, the floor holds it at 200
     assert beta_prior([(0, 10), (10, 10), (0, 10), (10, 10)], floor=200).strength == 200
-    # look-alikes (no spread beyond noise): the cap (50 × floor) holds it
-    assert beta_prior([(5, 100), (5, 100), (5, 100)], floor=20).strength == 1000
+    # look-alikes (no spread beyond noise): the cap (10 × floor) holds it
+    assert beta_prior([(5, 100), (5, 100), (5, 100)], floor=20).strength == 200
     # one merchant alone tells nothing about the spread: the floor
     assert beta_prior([(3, 100)], floor=20).strength == 20
     assert beta_prior([(0, 0)], floor=20) is None
@@ -141,7 +141,10 @@ def test_a_large_shop_with_a_bad_dispute_loss_rate_drops() -> None:
     big = _shop(200, units=20000, cases=1000, disputes=200, ruled=200, lost=180)
     scores = evaluate_all(_category(big=big))
     loss = scores[200].factors["dispute_loss"]
-    assert loss["smoothed"] > 0.8  # its own 200 decisions outweigh the prior
+    # its peers all lose 30 %: the prior is at its cap (10 × 10 = 100 decisions), and the shop's
+    # own 200 decisions outweigh it: (180 + 30) / (200 + 100) = 70 %
+    assert loss["norm"] == pytest.approx(0.3)
+    assert loss["smoothed"] == pytest.approx(0.7)
     assert loss["sub_score"] < 20
     assert scores[200].score < scores[1].score - 10
     assert scores[200].tier in (Tier.WARNING, Tier.POOR, Tier.FAIR)
@@ -153,3 +156,12 @@ def test_a_large_shop_with_a_bad_dispute_loss_rate_drops() -> None:
         "dispute_loss": pytest.approx(100 * 15 / 45, abs=0.01),
         "intervention": pytest.approx(100 * 10 / 45, abs=0.01),
     }
+
+
+def test_leaving_the_merchant_out_of_its_own_norm() -> None:
+    # the same large bad shop: its norm is its peers' 30 %, not pulled up by its own 90 %
+    big = _shop(200, units=20000, cases=1000, disputes=200, ruled=200, lost=180)
+    with_big = evaluate_all(_category(big=big))
+    assert with_big[200].factors["dispute_loss"]["norm"] == pytest.approx(0.3)
+    # while a peer's norm includes the big shop
+    assert with_big[1].factors["dispute_loss"]["norm"] > 0.3
