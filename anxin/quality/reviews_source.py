@@ -1,14 +1,24 @@
 """What quality reads from consumers' reviews, behind two small functions: the review texts of a
-SKU (for the words consumers used) and a merchant's average 描述相符 stars (for the DSR score).
+SKU (for the words consumers used) and merchants' average 描述相符 stars (for the DSR score).
 
-The reviews app is built alongside this one; until its selectors exist these return nothing, and
-the description-accuracy figures rest on after-sales requests alone. Switching is this file only.
+Only critical reviews are read for words — an 'as described' rating of 3 stars or fewer (or, when
+the reviewer gave none, an overall rating of 3 or fewer) — so praise of the colour is never
+counted as a complaint about it. Published reviews and published 追评 only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+
+from django.db.models import Q
+
+from anxin.reviews.choices import ReviewStatus
+from anxin.reviews.models import AppendedReview, Review
+from anxin.reviews.selectors import description_figures
+
+CRITICAL_MAX = 3
+TEXTS_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -18,10 +28,27 @@ class Stars:
 
 
 def review_texts(*, sku_id: int, since: datetime | None = None) -> list[str]:
-    """The published review (and appended review) texts of one SKU."""
-    return []
+    """The critical published review (and appended review) texts of one SKU, newest first."""
+    critical = Q(description_stars__lte=CRITICAL_MAX) | Q(
+        description_stars__isnull=True, stars__lte=CRITICAL_MAX
+    )
+    reviews = Review.unscoped.filter(critical, sku_id=sku_id, status=ReviewStatus.PUBLISHED)
+    appended = AppendedReview.objects.filter(
+        review__in=reviews.values("pk"), status=ReviewStatus.PUBLISHED
+    )
+    if since is not None:
+        reviews = reviews.filter(created_at__gte=since)
+        appended = appended.filter(created_at__gte=since)
+    texts = list(
+        reviews.exclude(text="").order_by("-created_at").values_list("text", flat=True)[:TEXTS_MAX]
+    )
+    return texts + list(appended.order_by("-created_at").values_list("text", flat=True)[:TEXTS_MAX])
 
 
 def description_stars(*, merchant_ids: list[int]) -> dict[int, Stars]:
     """Each merchant's average 'as described' stars over its published reviews."""
-    return {}
+    return {
+        merchant_id: Stars(float(found.average), found.count)
+        for merchant_id, found in description_figures(merchant_ids=merchant_ids).items()
+        if found.average is not None and found.count
+    }

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from anxin.accounts.models import User
 from anxin.accounts.services import actor_for_user
+from anxin.cases.choices import CaseType
 from anxin.cases.inputs import CaseOpenIn
 from anxin.cases.services import case_open
 from anxin.catalog.choices import SkuStatus
@@ -97,7 +98,7 @@ def _week(rng: random.Random, shop: Merchant, sku: Sku, monday: date, rate: floa
         clock.freeze(_at(monday + timedelta(days=2), 11))
         consumer = Actor(role=Role.CONSUMER, customer_ids=frozenset({order.customer_id}))
         case_open(actor=consumer, data=CaseOpenIn(
-            order=str(order.public_id), line="L1", type="return_refund", reason="quality/defect",
+            order=str(order.public_id), line="L1", type=CaseType.RETURN_REFUND, reason="quality/defect",
             quantity=returned, description=rng.choice(COMPLAINTS),
         ))  # fmt: skip
 

@@ -8,18 +8,19 @@ from datetime import timedelta
 import pytest
 
 from anxin.accounts.services import actor_for_user
-from anxin.cases.tests.builders import warehouse
-from anxin.catalog.models import Sku
+from anxin.cases.tests.builders import consumer_of, warehouse
+from anxin.catalog.models import OrderLine, Sku
 from anxin.catalog.tests import factories as f
 from anxin.core import clock
 from anxin.core.actors import Role
 from anxin.notifications.models import Notification
-from anxin.quality.accuracy import merchant_accuracy, score
+from anxin.quality.accuracy import merchant_accuracy, score, sku_aspects
 from anxin.quality.choices import TaskOrigin
 from anxin.quality.models import MonthlyReport, QualityTask
 from anxin.quality.report import quality_report_for, quality_reports_send
 from anxin.quality.scan import sampling_run_due
 from anxin.quality.services import plan_create
+from anxin.reviews.services import review_create
 
 from .builders import NOT_AS_DESCRIBED, START, at, day_of, freeze_on, week_delivered
 
@@ -97,3 +98,23 @@ def test_a_due_sampling_plan_opens_tasks_and_moves_on(shops) -> None:
     plan.refresh_from_db()
     assert plan.next_run_at > clock.now() and plan.last_run_at is not None
     assert sampling_run_due() == []
+
+
+def test_critical_reviews_add_their_words_and_stars(shops) -> None:
+    m1, _m2, _member = shops
+    sku = Sku.objects.get(merchant=m1, code="BAD")
+    lines = list(OrderLine.objects.filter(sku=sku).select_related("order").order_by("pk")[:2])
+    before = {a.aspect: a.count for a in sku_aspects(sku_id=sku.pk)}
+    # when one consumer complains in a review and another praises the colour
+    for line, stars, text in (
+        (lines[0], 1, "材质很差，和描述不一致"),
+        (lines[1], 5, "颜色很正，材质不错"),
+    ):
+        review_create(actor=consumer_of(line.order), line=line, stars=stars,
+                      description_stars=stars, text=text)  # fmt: skip
+    # then only the complaint counts
+    after = {a.aspect: a.count for a in sku_aspects(sku_id=sku.pk)}
+    assert after.get("material", 0) == before.get("material", 0) + 1
+    assert after.get("colour") == before.get("colour")
+    stars = merchant_accuracy(merchant_id=m1.pk).score
+    assert stars.stars == pytest.approx(3.0) and stars.stars_count == 2
