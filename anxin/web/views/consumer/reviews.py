@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from anxin.cases.choices import TERMINAL as CASE_FINISHED
 from anxin.cases.selectors import case_get_for
@@ -49,12 +49,14 @@ from .home import page
 from .request import IMAGE_MAGIC, MAX_PHOTO_BYTES
 
 REVIEWS_PER_PAGE = 20
+# Short enough for five buttons side by side on a phone; "stars" context: "Good" or "Poor" are
+# other words elsewhere (a credit tier).
 STAR_WORDS = [
-    (1, gettext_lazy("Very poor")),
-    (2, gettext_lazy("Poor")),
-    (3, gettext_lazy("Average")),
-    (4, gettext_lazy("Good")),
-    (5, gettext_lazy("Excellent")),
+    (1, pgettext_lazy("stars", "Very poor")),
+    (2, pgettext_lazy("stars", "Poor")),
+    (3, pgettext_lazy("stars", "OK")),
+    (4, pgettext_lazy("stars", "Good")),
+    (5, pgettext_lazy("stars", "Great")),
 ]
 HELD = gettext_lazy(
     "Thank you! Your review will appear once a moderator has read it, usually within a day: "

@@ -20,7 +20,8 @@ LEFT = 36  # room for the y labels
 RIGHT = 12
 TOP = 10
 BOTTOM = 28  # room for the x labels
-Y_TICKS = (0, 40, 60, 70, 85, 100)
+EDGE = 48  # an x label closer than this to an edge is anchored at its end
+Y_TICKS = (0, 40, 60, 85, 100)  # 70 left out: too close to 60 for its label
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Point:
 class Tick:
     at: float
     label: str
+    anchor: str = "middle"  # an x label near an edge is anchored to stay inside the drawing
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,9 @@ def score_chart(history: Sequence[Any], floors: Sequence[tuple[str, float]]) -> 
         month = (h.day.year, h.day.month)
         if month not in seen and (h.day.day <= 7 or h is rows[0]):
             seen.add(month)
-            x_ticks.append(Tick(x_of(h.day), _month_label(h.day)))
+            x = x_of(h.day)
+            anchor = "start" if x - LEFT < EDGE else "end" if WIDTH - RIGHT - x < EDGE else "middle"
+            x_ticks.append(Tick(x, _month_label(h.day), anchor))
     # Keep the labels from running into each other on a long history.
     if len(x_ticks) > 7:
         step = -(-len(x_ticks) // 7)
