@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from anxin.core.actors import MERCHANT_ROLES, PLATFORM_ROLES, Actor, Role
+from anxin.core.actors import PLATFORM_ROLES, Actor, Role
 
 
 def can_read_platform_lists(actor: Actor) -> bool:
@@ -16,5 +16,6 @@ def can_decide(actor: Actor) -> bool:
 
 
 def can_appeal(actor: Actor, merchant_id: int) -> bool:
-    """The shop's own people and its integration token appeal its sanctions."""
-    return actor.workflow_role in MERCHANT_ROLES and merchant_id in actor.merchant_ids
+    """An appeal speaks for the shop: its administrators and its integration token (which acts
+    as the shop's administrator) file it, not every member of staff."""
+    return actor.workflow_role is Role.MERCHANT_ADMIN and merchant_id in actor.merchant_ids

@@ -103,7 +103,7 @@ def credit_recompute(*, day: date | None = None, sanctions: bool = True) -> Reco
     rows: list[CreditSnapshot] = []
     for mid in ids:
         scored = scores[mid]
-        if scored.score is None:
+        if scored.score is None or scored.tier is None:
             continue  # nothing to judge yet (no deliveries, no requests)
         then = month_ago.get(mid)
         rows.append(

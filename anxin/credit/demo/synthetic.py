@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from anxin.cases.models import Case, CaseEvent, Refund
 from anxin.cases.models.ledger import RefundStatus
@@ -53,7 +54,7 @@ class Profile:
 ORDINARY = Profile()
 
 
-def _bulk(model: type, rows: list) -> list:
+def _bulk(model: Any, rows: list) -> list:
     return model.objects.bulk_create(rows, batch_size=BATCH) if rows else []
 
 
