@@ -218,7 +218,7 @@ def threshold_save(request: HttpRequest, step: str) -> HttpResponse:
 def _appeal_rows(request: HttpRequest, failed: tuple[str, forms.Form] | None) -> list[Any]:
     rows = []
     for appeal in appeals_for(actor=actor(request), open_only=True).select_related(
-        "sanction", "sanction__merchant"
+        "sanction", "sanction__merchant", "filed_by_user"
     ):
         mine = failed is not None and failed[0] == str(appeal.public_id)
         form = failed[1] if failed is not None and mine else AppealDecisionForm()

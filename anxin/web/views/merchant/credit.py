@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from anxin.catalog.models import Merchant
 from anxin.core.errors import DomainError
-from anxin.credit.choices import APPEALABLE, SanctionStatus, Step, Tier
+from anxin.credit.choices import ACTIVE_STATUSES, APPEALABLE, SanctionStatus, Step, Tier
 from anxin.credit.factors import FACTORS
 from anxin.credit.models import Sanction
 from anxin.credit.selectors import (
@@ -111,6 +111,8 @@ def trend_words(trend: float | None, unit: str, higher_is_better: bool) -> tuple
         return _("Steady over 30 days"), ""
     better = (trend > 0) == higher_is_better
     change = figure(abs(trend), unit)
+    if unit == "rate":  # a change of a share is said in percentage points
+        change = _("%(n)s percentage points") % {"n": f"{abs(trend) * 100:.1f}"}
     if better:
         return _("Improving: %(change)s better than 30 days ago") % {"change": change}, "good"
     return _("Getting worse: %(change)s worse than 30 days ago") % {"change": change}, "bad"
@@ -166,7 +168,7 @@ def factor_row(view: Any) -> FactorRow:
         counted=figure(view.smoothed, view.unit),
         smoothed_differs=counted_differs,
         comparison=comparison(view.smoothed, view.norm, view.higher_is_better),
-        weight=f"{view.weight:.0f} %",
+        weight=f"{view.weight:.1f}".removesuffix(".0") + " %",
         points=f"{view.contribution:.1f}" if view.contribution is not None else "—",
         lost=float(view.lost_vs_norm or 0),
         trend=trend,
@@ -177,8 +179,8 @@ def factor_row(view: Any) -> FactorRow:
 
 # --- the history chart ---------------------------------------------------------------------------
 
-CHART_W, CHART_H = 640, 240
-PAD_L, PAD_R, PAD_T, PAD_B = 40, 12, 12, 28
+CHART_W, CHART_H = 480, 220
+PAD_L, PAD_R, PAD_T, PAD_B = 34, 10, 10, 30
 
 
 def _y(score: float) -> float:
@@ -212,7 +214,7 @@ def history_svg(points: list[Any], *, label: str) -> SafeString:
     for tick in (0, 40, 60, 70, 85, 100):
         parts.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#52606d">{}</text>',
+                '<text x="{}" y="{}" text-anchor="end" font-size="14" fill="#52606d">{}</text>',
                 PAD_L - 6,
                 _n(_y(tick) + 4),
                 tick,
@@ -246,7 +248,7 @@ def history_svg(points: list[Any], *, label: str) -> SafeString:
         baseline = CHART_H - 8
         parts.append(
             format_html(
-                '<text x="{}" y="{}" font-size="12" fill="#52606d">{}</text>',
+                '<text x="{}" y="{}" font-size="14" fill="#52606d">{}</text>',
                 PAD_L,
                 baseline,
                 _short(first),
@@ -255,7 +257,7 @@ def history_svg(points: list[Any], *, label: str) -> SafeString:
         if len(points) > 1:
             parts.append(
                 format_html(
-                    '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#52606d">{}</text>',
+                    '<text x="{}" y="{}" text-anchor="end" font-size="14" fill="#52606d">{}</text>',
                     CHART_W - PAD_R,
                     baseline,
                     _short(last),
@@ -342,6 +344,7 @@ def credit_context(
     viewer = actor(request)
     credit = merchant_credit(actor=viewer, merchant_id=shop.pk, days=HISTORY_DAYS)
     rows = [factor_row(f) for f in credit.factors]
+    sanctions = [sanction_row(s, failed) for s in credit.sanctions]
     history = list(credit.history)
     chart_label = _("Credit score over the last %(days)s days") % {"days": HISTORY_DAYS}
     return {
@@ -358,7 +361,8 @@ def credit_context(
         "chart_label": chart_label,
         "chart_rows": chart_table(history),
         "tiers": [(t.value, t.label) for t in Tier],
-        "sanctions": [sanction_row(s, failed) for s in credit.sanctions],
+        "sanctions": sanctions,
+        "in_force": [r for r in sanctions if r.sanction.status in ACTIVE_STATUSES],
         "form": form or AppealForm(),
         "failed": failed,
     }
