@@ -57,7 +57,7 @@ def _with_parts(rows: QuerySet[Review], *, public: bool) -> QuerySet[Review]:
     if public:
         appended = appended.filter(status=ReviewStatus.PUBLISHED)
         replies = replies.filter(status=ReviewStatus.PUBLISHED)
-    return rows.select_related("sku", "merchant", "user").prefetch_related(
+    return rows.select_related("sku", "merchant", "user", "customer").prefetch_related(
         Prefetch("photos", queryset=photos),
         Prefetch("appended", queryset=appended),
         Prefetch("reply", queryset=replies),

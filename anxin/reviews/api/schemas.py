@@ -38,11 +38,15 @@ def _label(enum: type[Any], value: str) -> str:
 
 
 def author_name(review: Review) -> str:
-    """What readers see of the author: "匿名用户" when anonymous, else a masked login (z***n)."""
-    if review.anonymous or review.user is None:
+    """What readers see of the author: "Anonymous buyer" when anonymous, else a masked name — the
+    login (z***n) or, for a shop's customer without a login, the first character of the name (张**)."""
+    if review.anonymous:
         return _("Anonymous buyer")
-    name = review.user.get_username()
-    return f"{name[0]}***{name[-1]}" if len(name) > 1 else f"{name}***"
+    if review.user is not None:
+        name = review.user.get_username()
+        return f"{name[0]}***{name[-1]}" if len(name) > 1 else f"{name}***"
+    name = (review.customer.name or "").strip()
+    return f"{name[0]}**" if name else _("Anonymous buyer")
 
 
 def photo_out(photo: ReviewPhoto) -> dict[str, Any]:
