@@ -128,7 +128,7 @@ def decision_notify(*, author: User | None, part: str, status: str, reason: str,
         return (
             str(_("%(part)s: %(status)s")) % {"part": what, "status": label},
             str(_("A moderator decided on your %(part)s: %(status)s. Reason: %(reason)s")) % {
-                "part": what, "status": label, "reason": reason,
+                "part": what.lower(), "status": label, "reason": reason,
             },
         )  # fmt: skip
 
