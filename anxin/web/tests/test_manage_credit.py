@@ -35,7 +35,7 @@ def body(response):
 
 def appealed(world):
     sanction = credited(world)
-    appeal_file(actor=world.actor(world.merchant), sanction=sanction,
+    appeal_file(actor=world.actor(world.merchant_admin), sanction=sanction,
                 statement="差评集中在物流破损，已更换快递。")  # fmt: skip
     return Appeal.unscoped.get(sanction=sanction)
 

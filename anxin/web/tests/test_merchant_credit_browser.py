@@ -65,7 +65,7 @@ def test_a_merchant_appeals_and_an_administrator_decides(
 
     # on a desktop: the same page, then the appeal of the warning with a file
     desk = open_session(language)
-    page = desk.login("merchant")
+    page = desk.login("merchant_admin")
     page.goto("/shop/credit/")
     assert page.locator(".mainnav a[aria-current=page]").get_attribute("href") == "/shop/credit/"
     shot(desk, "merchant-credit-desktop")

@@ -202,7 +202,7 @@ def test_credit_page_explains_the_score(world, as_user):
         < improve.index("Dispute")
         < improve.index("After-sales rate")
     )
-    assert 'class="appeal-form"' in page
+    assert "by your shop's administrator" in page  # staff read it; the administrator appeals
 
 
 def test_credit_page_before_any_score(world, as_user):
@@ -259,7 +259,7 @@ def test_appeal_once_with_a_file(world, as_user, settings):
 )
 def test_a_bad_appeal_is_a_field_error(world, as_user, fields, field):
     sanction = credited(world)
-    response = as_user(world.merchant).post(
+    response = as_user(world.merchant_admin).post(
         f"/shop/credit/sanctions/{sanction.public_id}/appeal/", fields
     )
     assert response.status_code == 422
@@ -269,12 +269,23 @@ def test_a_bad_appeal_is_a_field_error(world, as_user, fields, field):
 def test_an_appeal_file_of_the_wrong_kind_is_a_field_error(world, as_user):
     sanction = credited(world)
     bad = SimpleUploadedFile("x.exe", b"MZ\x90\x00not a pdf", content_type="application/pdf")
-    response = as_user(world.merchant).post(
+    response = as_user(world.merchant_admin).post(
         f"/shop/credit/sanctions/{sanction.public_id}/appeal/",
         {"statement": "see file", "file": bad},
     )
     assert response.status_code == 422
     assert 'id="appeal-file-error"' in body(response)
+
+
+def test_only_the_shops_administrator_appeals(world, as_user):
+    sanction = credited(world)
+    staff = as_user(world.merchant)
+    page = body(staff.get("/shop/credit/"))
+    assert 'class="appeal-form"' not in page and "by your shop's administrator" in page
+    response = staff.post(f"/shop/credit/sanctions/{sanction.public_id}/appeal/",
+                          {"statement": "x"})  # fmt: skip
+    assert response.status_code == 403
+    assert 'class="appeal-form"' in body(as_user(world.merchant_admin).get("/shop/credit/"))
 
 
 def test_appeal_of_a_missing_sanction_is_404(world, as_user):

@@ -29,6 +29,7 @@ from anxin.core.errors import DomainError
 from anxin.credit.choices import ACTIVE_STATUSES, APPEALABLE, SanctionStatus, Step, Tier
 from anxin.credit.factors import FACTORS
 from anxin.credit.models import Sanction
+from anxin.credit.permissions import can_appeal
 from anxin.credit.selectors import (
     appeal_of,
     merchant_credit,
@@ -364,6 +365,7 @@ def credit_context(
         "sanctions": sanctions,
         "in_force": [r for r in sanctions if r.sanction.status in ACTIVE_STATUSES],
         "form": form or AppealForm(),
+        "can_appeal": can_appeal(viewer, shop.pk),
         "failed": failed,
     }
 
