@@ -96,7 +96,7 @@ class QueueFilterForm(forms.Form):
 
 class DecisionForm(forms.Form):
     action = forms.ChoiceField(
-        label=gettext_lazy("Decision"),
+        label=gettext_lazy("Moderation decision"),
         choices=ModerationAction.choices,
         widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Choose publish, hide or reject.")},

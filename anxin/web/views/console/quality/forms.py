@@ -33,7 +33,7 @@ class InspectionForm(forms.Form):
         label=_("Result"), choices=InspectionResult.choices, widget=forms.RadioSelect
     )
     notes = forms.CharField(
-        label=_("Findings"), required=False, max_length=4000,
+        label=_("Inspection findings"), required=False, max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required on a failure: what was found."),
     )  # fmt: skip
@@ -117,7 +117,7 @@ class PlanForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )  # fmt: skip
-    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    active = forms.BooleanField(label=_("Active plan"), required=False, initial=True)
 
     def __init__(self, *args: Any, categories: list[tuple[str, str]], editing: bool = False,
                  **kwargs: Any) -> None:  # fmt: skip
