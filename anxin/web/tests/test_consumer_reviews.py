@@ -15,6 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from anxin.cases.models import Case
+from anxin.cases.tests.helpers import delivered_order
+from anxin.catalog.models import Customer
 from anxin.catalog.tests import factories as f
 from anxin.core import clock
 from anxin.core.actors import SYSTEM, Role
@@ -185,9 +187,6 @@ def test_ten_photos_or_a_non_image_are_refused_on_the_photos_field(world, consum
 
 
 def test_a_line_not_signed_for_says_so(world, consumer) -> None:
-    from anxin.cases.tests.helpers import delivered_order
-    from anxin.catalog.models import Customer
-
     order = delivered_order(world.shop, "E1009", signed=False)
     Customer.objects.filter(pk=order.customer_id).update(user=world.consumer)
     html = consumer.get(write_url(world, order)).content.decode()

@@ -12,10 +12,14 @@ from django.test import Client
 
 from anxin.cases.tests.builders import png_bytes
 from anxin.catalog.models import Merchant
+from anxin.catalog.tests import factories as f
 from anxin.core import clock
+from anxin.core.actors import Role
 from anxin.credit.recompute import credit_recompute
+from anxin.quality.services import inspection_record, task_open_by_hand
 from anxin.reviews.models import Review
 from anxin.reviews.services import review_append, review_create, review_reply
+from anxin.web.views.public import reviews as views
 
 from .world import World
 
@@ -138,8 +142,6 @@ def test_a_damaged_cursor_starts_again(world, reviewed) -> None:
 
 
 def test_cursor_paging(world, reviewed, monkeypatch) -> None:
-    from anxin.web.views.public import reviews as views
-
     monkeypatch.setattr(views, "PER_PAGE", 1)
     first = anonymous().get(product_url(world)).content.decode()
     assert "Older reviews" in first
@@ -164,3 +166,46 @@ def test_the_notices_list_is_public(world) -> None:
     response = anonymous().get("/notices/")
     assert response.status_code == 200
     assert anonymous().get("/notices/QN-NOPE/").status_code == 404
+
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def failed_inspection(world: World) -> Any:
+    """An inspector samples shop m1's T-shirt by hand and fails it: the SKU is taken off sale and
+    a public notice is published."""
+    inspector = world.actor(f.user("inspector", Role.QUALITY_INSPECTOR))
+    task = task_open_by_hand(
+        actor=inspector, payload={"merchant": world.shop.code, "sku": "TS-01", "reason": "抽检"}
+    )
+    inspection_record(
+        actor=inspector,
+        task=task,
+        payload={
+            "sample_size": 5,
+            "method": "lab",
+            "lab_name": "上海纺织品检测中心",
+            "result": "fail",
+            "defects_found": 3,
+            "notes": "甲醛含量超标",
+            "public_findings": "5 件样品中 3 件甲醛含量超过 GB 18401 B 类限值。<b>x</b>",
+        },
+        report=PDF,
+    )
+    task.refresh_from_db()
+    return task.notice
+
+
+def test_a_notice_is_listed_on_the_notices_page_and_the_shops_page(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    notice = failed_inspection(world)
+    listing = anonymous().get("/notices/").content.decode()
+    assert notice.number in listing and "纯棉T恤" in listing
+    detail = anonymous().get(f"/notices/{notice.number}/").content.decode()
+    assert "甲醛含量超过" in detail and "上海纺织品检测中心" in detail
+    assert "<b>x</b>" not in detail and "&lt;b&gt;x&lt;/b&gt;" in detail
+    shop_page = anonymous().get(f"/merchants/{world.shop.code}/").content.decode()
+    assert notice.number in shop_page
+    # the delisted product's reviews stay readable, marked as off sale
+    product = anonymous().get(product_url(world)).content.decode()
+    assert "Taken off sale" in product

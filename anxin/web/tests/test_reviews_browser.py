@@ -37,6 +37,7 @@ from anxin.reviews.services import (
 )
 
 from .conftest import Session
+from .test_public_pages import failed_inspection
 from .world import World, advance
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -250,4 +251,21 @@ def test_the_public_merchant_page_explains_the_score(
     page.locator(".tabs a[href='?filter=negative']").click()
     page.wait_for_load_state()
     assert page.locator("li.review").count() == 1
+    assert session.console_errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_quality_notices_are_public(world: World, open_session: Any, language: str) -> None:
+    notice = failed_inspection(world)
+    session = open_session(language, phone=True)
+    page = session.page
+    page.goto("/notices/")  # signed out
+    assert page.locator(".mainnav a[aria-current=page]").count() == 1
+    page.locator("ul.notice-list a", has_text=notice.number).click()
+    page.wait_for_load_state()
+    assert page.locator("dl.facts").is_visible()
+    assert "GB 18401" in page.locator("dl.facts").inner_text()
+    shot(session, "public-notice", "-phone")
+    page.goto(f"/merchants/{world.shop.code}/")
+    assert page.locator("ul.notice-list li", has_text=notice.number).is_visible()
     assert session.console_errors == []

@@ -36,7 +36,7 @@ def product_reviews(request: HttpRequest, code: str, sku_code: str) -> HttpRespo
         cursor = None
         page = public_reviews_page(sku=sku, filter=tab, cursor=None, limit=PER_PAGE)
     summary = summary_view(sku=sku)
-    counts = {
+    counts: dict[str, int] = {
         ReviewFilter.ALL: summary.count,
         ReviewFilter.WITH_PHOTOS: summary.with_photos,
         ReviewFilter.APPENDED: summary.appended,
@@ -61,7 +61,7 @@ def product_reviews(request: HttpRequest, code: str, sku_code: str) -> HttpRespo
 @require_safe
 @public_or_404
 def review_photo(request: HttpRequest, review_id: uuid.UUID, photo_id: uuid.UUID) -> HttpResponse:
-    who = actor_for_user(request.user) if request.user.is_authenticated else None  # type: ignore[arg-type]
+    who = actor_for_user(request.user) if request.user.is_authenticated else None
     photo = review_photo_get(actor=who, review_id=review_id, photo_id=photo_id)
     public = photo.review.status == ReviewStatus.PUBLISHED
     return photo_response(
