@@ -127,10 +127,6 @@ def delivered_at(line: OrderLine) -> datetime | None:
     return signed if signed is not None and signed <= clock.now() else None
 
 
-def _author(actor: Actor) -> User | None:
-    return User.objects.filter(pk=actor.user_id).first() if actor.user_id else None
-
-
 # --- moderation items -----------------------------------------------------------------------------
 
 
