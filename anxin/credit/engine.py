@@ -2,7 +2,8 @@
 (pure: no database; ``recompute.py`` feeds it ``figures.figures_for``).
 
 Peer groups: a merchant is compared with the *other* merchants whose delivered units are mostly
-in the same top-level category (leave-one-out, see ``smoothing.py``). When fewer than
+in the same top-level category (leave-one-out, see ``smoothing.py``); a category's mean rate
+counts the platform's as one more merchant. When fewer than
 ``MIN_PEERS`` others have data for a factor, the category is too small to say what is normal:
 that factor's norm is then every other merchant's on the platform.
 """
@@ -80,7 +81,12 @@ class Peers:
                 continue
             without = pair if own else None
             if isinstance(sums, RateSums):
-                prior = sums.prior(without=without)
+                toward = None
+                platform = self.sums.get((PLATFORM, factor.key))
+                if where and isinstance(platform, RateSums):
+                    found = platform.prior(without=without)
+                    toward = found.mean if found else None
+                prior = sums.prior(without=without, toward=toward)
                 if prior is not None:
                     return Norm(value=prior.mean, prior=prior, group=where)
             else:

@@ -70,8 +70,12 @@ class RateSums:
         self.wp2 += sign * wp2
         self.wn += sign * wn
 
-    def prior(self, without: tuple[float, float] | None = None) -> BetaPrior | None:
-        """The prior of the group, or of the group without one member's ``(x, n)``."""
+    def prior(
+        self, without: tuple[float, float] | None = None, toward: float | None = None
+    ) -> BetaPrior | None:
+        """The prior of the group, or of the group without one member's ``(x, n)``. With
+        ``toward`` (the platform's mean), the group's mean counts it as one more merchant: a few
+        peers that all happen to be perfect do not make 100 % the norm."""
         k, w, wp, wp2, wn = self.k, self.w, self.wp, self.wp2, self.wn
         if without is not None and without[1] > 0:
             dw, dwp, dwp2, dwn = self._terms(*without)
@@ -79,7 +83,8 @@ class RateSums:
         if k <= 0 or w <= 1e-12:
             return None
         raw = wp / w
-        m = min(max(raw, EPS), 1 - EPS)
+        m = raw if toward is None else (wp + toward) / (w + 1.0)
+        m = min(max(m, EPS), 1 - EPS)
         cap = self.floor * CAP_TIMES
         if k < 2:
             strength = self.floor  # one merchant tells nothing about the spread between merchants

@@ -1,0 +1,134 @@
+"""Demo credit (``manage.py demo_credit``, to run after the demo world, its cases and disputes):
+30 days of daily scores for every shop, with a shop in every tier, a warning, a restriction and
+an appeal waiting for the platform's administrators.
+
+The demo world's own after-sales history (a few hundred requests over thirty shops) scores every
+shop near its category's norm — ``good``. Four shops get a synthetic history of their own
+(``synthetic.py``: rows relative to today, no names), drawn from profiles that put them in the
+other tiers: ``bulv-shoes`` excellent, ``nuanrong`` fair, ``xiaolu-life`` warning, ``meichu``
+poor. None of them is the demo merchant logins' shop, whose request queue stays as it was.
+The days are computed oldest first, each with the clock at that evening; the ladder acts on the
+last two days only (yesterday it warns the shops under 60, today it restricts the one under 50),
+and the shop in ``warning`` appeals its warning. Run once: nothing when snapshots exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from anxin.catalog.models import Merchant
+from anxin.core import clock
+from anxin.core.actors import Actor, Role
+from anxin.notifications.choices import Channel
+from anxin.notifications.delivery import outbox_deliver
+from anxin.notifications.models import OutboxMessage
+
+from ..choices import Step, Tier
+from ..models import CreditSnapshot, Sanction
+from ..recompute import credit_recompute
+from ..services import appeal_file
+from .synthetic import Profile, synthetic_shop
+
+DAYS = 30
+
+# shop code → (cases, its own category, profile): where each of the four stands among its peers
+SEEDED: dict[str, tuple[int, str, Profile]] = {
+    "bulv-shoes": (160, "apparel-shoes", Profile(
+        return_rate=0.03, answered=1.0, refund_hours=12, dispute_rate=0.005, ruled=0.5, loss=0.05,
+        csat=4.9, surveyed=0.5)),
+    "nuanrong": (140, "apparel-underwear", Profile(
+        return_rate=0.09, answered=0.6, refund_hours=140, dispute_rate=0.2, ruled=0.5, loss=0.8,
+        csat=3.0, surveyed=0.4)),
+    "xiaolu-life": (150, "appliances-small", Profile(
+        return_rate=0.12, answered=0.45, refund_hours=220, dispute_rate=0.3, ruled=0.6, loss=0.9,
+        csat=2.4, surveyed=0.4)),
+    "meichu": (180, "appliances-small", Profile(
+        return_rate=0.2, answered=0.2, refund_hours=420, dispute_rate=0.5, ruled=0.8, loss=0.98,
+        csat=1.4, surveyed=0.5)),
+}  # fmt: skip
+APPELLANT = "xiaolu-life"
+STATEMENT = (
+    "近两周客服人手不足导致响应超时，现已增加两名售后客服并启用超时提醒；"
+    "争议中的三笔订单已与消费者协商补偿。附整改说明，请求撤销警告。"
+)
+
+
+@dataclass
+class DemoCredit:
+    days: int = 0
+    tiers: dict[str, list[str]] = field(default_factory=dict)  # tier → shop codes
+    sanctions: list[str] = field(default_factory=list)  # "code: step"
+    appeal: str = ""
+    reason: str = ""  # why nothing was made
+
+
+def _evening(day: object) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(21, 0)))  # type: ignore[arg-type]
+
+
+def demo_credit(*, seed: int = 2026) -> DemoCredit:
+    result = DemoCredit()
+    if CreditSnapshot.unscoped.exists():
+        result.reason = "credit snapshots exist"
+        return result
+    shops = {m.code: m for m in Merchant.unscoped.filter(code__in=list(SEEDED))}
+    if len(shops) < len(SEEDED):
+        result.reason = "the demo world's shops are missing (load the demo world first)"
+        return result
+    real_now = clock.now()
+    outbox_from = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    for code, (cases, category, profile) in SEEDED.items():
+        synthetic_shop(
+            code=code,
+            cases=cases,
+            profile=profile,
+            category=category,
+            seed=seed,
+            now=real_now,
+            merchant=shops[code],
+        )
+    today = timezone.localdate(real_now)
+    with override_settings(ANXIN_OUTBOX_DELIVER_ON_COMMIT=False):
+        for back in range(DAYS, -1, -1):
+            day = today - timedelta(days=back)
+            with clock.frozen(min(_evening(day), real_now)):
+                credit_recompute(day=day, sanctions=back <= 1)
+            result.days += 1
+        warning = Sanction.unscoped.filter(merchant=shops[APPELLANT], step=Step.WARN).first()
+        if warning is not None:
+            owner = Actor(
+                role=Role.MERCHANT_ADMIN,
+                merchant_ids=frozenset({warning.merchant_id}),
+                label="demo",
+            )
+            result.appeal = str(
+                appeal_file(actor=owner, sanction=warning, statement=STATEMENT).public_id
+            )
+    for snap in (
+        CreditSnapshot.unscoped.filter(day=today).select_related("merchant").order_by("score")
+    ):
+        result.tiers.setdefault(snap.tier, []).append(snap.merchant.code)
+    result.tiers = {t: result.tiers.get(t, []) for t in Tier.values}
+    result.sanctions = [
+        f"{s.merchant.code}: {s.step} ({s.status})"
+        for s in Sanction.unscoped.select_related("merchant").order_by("day", "pk")
+    ]
+    _deliver_emails(outbox_from)
+    return result
+
+
+def _deliver_emails(after_pk: int) -> None:
+    """The demo's e-mails go nowhere (as the other demos' do); webhooks are left to the deliverer."""
+    ids = list(
+        OutboxMessage.objects.filter(pk__gt=after_pk, channel=Channel.EMAIL).values_list(
+            "pk", flat=True
+        )
+    )
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            outbox_deliver(batch_size=len(chunk), ids=chunk)
