@@ -362,6 +362,10 @@ def credit_context(
         "chart_label": chart_label,
         "chart_rows": chart_table(history),
         "tiers": [(t.value, t.label) for t in Tier],
+        "tier_scale": [
+            (t.value, t.label, TIER_TONES.get(t, ""), span)
+            for t, span in zip(Tier, ("85–100", "70–85", "60–70", "40–60", "0–40"), strict=True)
+        ],
         "sanctions": sanctions,
         "in_force": [r for r in sanctions if r.sanction.status in ACTIVE_STATUSES],
         "form": form or AppealForm(),

@@ -26,6 +26,7 @@ from anxin.catalog.models import Merchant
 from anxin.core import clock
 from anxin.core.errors import DomainError
 from anxin.quality.choices import AlertStatus, Metric, RectificationStatus, TaskStatus
+from anxin.quality.lexicon import ASPECTS
 from anxin.quality.report import QualityReport, SkuReportRow, quality_report_for
 from anxin.quality.selectors import alert_list_for, task_get_for
 from anxin.quality.services import rectification_submit
@@ -81,6 +82,15 @@ def sku_row(row: SkuReportRow) -> SkuRow:
         worse=bool(nad and nad.rate > nad.category_rate),
         others=others,
     )
+
+
+def said(aspects: list[dict[str, Any]]) -> list[tuple[str, int, list[str]]]:
+    """A rectification's stored aspects as (label, texts mentioning it, the words used)."""
+    out = []
+    for a in aspects or []:
+        label = ASPECTS.get(a.get("aspect", ""), (a.get("aspect", ""),))[0]
+        out.append((str(label), int(a.get("count") or 0), [str(w) for w in a.get("words") or []]))
+    return out
 
 
 def month_of(value: str) -> date | None:
@@ -141,7 +151,7 @@ def quality_context(
         "metrics": METRICS,
         "flagged": [r for r in rows if r.row.flagged],
         "skus": rows,
-        "rectifications": report.rectifications,
+        "rectifications": [(r, said(r.aspects)) for r in report.rectifications],
         "rect_statuses": RECT_STATUSES,
         "open_tasks": [(t, TASK_STATUSES.get(t.status, t.status)) for t in report.open_tasks],
         "failed": failed,
