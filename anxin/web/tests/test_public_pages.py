@@ -171,7 +171,10 @@ def test_the_notices_list_is_public(world) -> None:
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-def failed_inspection(world: World) -> Any:
+FINDINGS = "5 件样品中 3 件甲醛含量超过 GB 18401 B 类限值。"
+
+
+def failed_inspection(world: World, findings: str = FINDINGS) -> Any:
     """An inspector samples shop m1's T-shirt by hand and fails it: the SKU is taken off sale and
     a public notice is published."""
     inspector = world.actor(f.user("inspector", Role.QUALITY_INSPECTOR))
@@ -188,7 +191,7 @@ def failed_inspection(world: World) -> Any:
             "result": "fail",
             "defects_found": 3,
             "notes": "甲醛含量超标",
-            "public_findings": "5 件样品中 3 件甲醛含量超过 GB 18401 B 类限值。<b>x</b>",
+            "public_findings": findings,
         },
         report=PDF,
     )
@@ -198,7 +201,7 @@ def failed_inspection(world: World) -> Any:
 
 def test_a_notice_is_listed_on_the_notices_page_and_the_shops_page(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    notice = failed_inspection(world)
+    notice = failed_inspection(world, findings=FINDINGS + "<b>x</b>")
     listing = anonymous().get("/notices/").content.decode()
     assert notice.number in listing and "纯棉T恤" in listing
     detail = anonymous().get(f"/notices/{notice.number}/").content.decode()
@@ -209,3 +212,13 @@ def test_a_notice_is_listed_on_the_notices_page_and_the_shops_page(world, settin
     # the delisted product's reviews stay readable, marked as off sale
     product = anonymous().get(product_url(world)).content.decode()
     assert "Taken off sale" in product
+
+
+def test_the_public_pages_read_a_fixed_number_of_queries(
+    world, reviewed, django_assert_max_num_queries
+) -> None:
+    """Whatever the number of reviews on the page (photos, 追评 and replies are prefetched)."""
+    with django_assert_max_num_queries(16):
+        assert anonymous().get(f"/merchants/{world.shop.code}/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert anonymous().get(product_url(world)).status_code == 200
