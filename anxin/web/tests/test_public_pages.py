@@ -20,6 +20,7 @@ from anxin.quality.services import inspection_record, task_open_by_hand
 from anxin.reviews.models import Review
 from anxin.reviews.services import review_append, review_create, review_reply
 from anxin.web.views.public import reviews as views
+from anxin.web.views.public.words import compare
 
 from .world import World
 
@@ -222,3 +223,20 @@ def test_the_public_pages_read_a_fixed_number_of_queries(
         assert anonymous().get(f"/merchants/{world.shop.code}/").status_code == 200
     with django_assert_max_num_queries(8):
         assert anonymous().get(product_url(world)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("unit", "mine", "norm", "higher", "tone"),
+    [
+        ("rate", 0.043, 0.050, False, "better"),
+        ("rate", 0.0, 0.0001, False, "same"),  # 0.00 % against 0.01 %: not a difference
+        ("rate", 0.019, 0.0001, False, "worse"),
+        ("rate", 0.952, 0.936, True, "same"),
+        ("hours", 32.9, 50.1, False, "better"),
+        ("hours", 1.2, 0.5, False, "same"),
+        ("stars", 4.4, 4.0, True, "better"),
+        ("stars", 3.95, 4.0, True, "same"),
+    ],
+)
+def test_a_factor_is_compared_in_a_shoppers_words(unit, mine, norm, higher, tone) -> None:
+    assert compare(mine, norm, unit, higher) == tone

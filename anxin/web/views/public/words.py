@@ -19,6 +19,9 @@ from anxin.credit.factors import FACTORS
 # How far from the norm (relative for rates and hours, absolute for stars) is still "about the same".
 SAME_RATIO = 0.10
 SAME_STARS = 0.1
+# ...and below these absolute differences too: 0.00 % against 0.01 % is not "better".
+SAME_RATE = 0.0005  # 0.05 percentage points
+SAME_HOURS = 1.0
 # A shop with fewer than this many behind a figure is told that the category weighs in.
 FEW = 30
 
@@ -80,12 +83,14 @@ def figure(value: float | None, unit: str) -> str:
     return _("%(n)s / 5") % {"n": number(value)}
 
 
-def _compare(mine: float, norm: float, unit: str, higher_is_better: bool) -> str:
+def compare(mine: float, norm: float, unit: str, higher_is_better: bool) -> str:
     """ "better", "same" or "worse" than the norm, from the shopper's side."""
+    gap = abs(mine - norm)
     if unit == "stars":
-        same = abs(mine - norm) <= SAME_STARS
+        same = gap <= SAME_STARS
     else:
-        same = abs(mine - norm) <= SAME_RATIO * max(abs(norm), 1e-9)
+        floor = SAME_RATE if unit == "rate" else SAME_HOURS
+        same = gap <= max(SAME_RATIO * abs(norm), floor)
     if same:
         return "same"
     return "better" if (mine > norm) == higher_is_better else "worse"
@@ -96,7 +101,7 @@ def _trend(view: Any) -> tuple[str, str]:
     if change is None or view.smoothed is None:
         return _("Not enough history yet"), ""
     base = view.smoothed - change
-    if _compare(view.smoothed, base, view.unit, view.higher_is_better) == "same":
+    if compare(view.smoothed, base, view.unit, view.higher_is_better) == "same":
         return _("Steady over the last 30 days"), "flat"
     if (change > 0) == view.higher_is_better:
         return _("Getting better over the last 30 days"), "up"
@@ -120,7 +125,7 @@ def factor_line(view: Any) -> FactorLine:
     mine = view.smoothed if view.smoothed is not None else view.value
     tone = "same"
     if mine is not None and view.norm is not None:
-        tone = _compare(mine, view.norm, unit, view.higher_is_better)
+        tone = compare(mine, view.norm, unit, view.higher_is_better)
     measured = ""
     if (
         view.value is not None
