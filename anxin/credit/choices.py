@@ -6,17 +6,18 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Tier(models.TextChoices):
     """Where a 0–100 score falls. A merchant at its category's norm on every factor scores 75
     (``good``); each tier's lower bound is in ``TIER_FLOORS``."""
 
-    EXCELLENT = "excellent", _("Excellent")
-    GOOD = "good", _("Good")
-    FAIR = "fair", _("Fair")
-    WARNING = "warning", _("Warning")
-    POOR = "poor", _("Poor")
+    EXCELLENT = "excellent", pgettext_lazy("credit tier", "Excellent")
+    GOOD = "good", pgettext_lazy("credit tier", "Good")
+    FAIR = "fair", pgettext_lazy("credit tier", "Fair")
+    WARNING = "warning", pgettext_lazy("credit tier", "Warning")
+    POOR = "poor", pgettext_lazy("credit tier", "Poor")
 
     @classmethod
     def for_score(cls, score: Decimal | float) -> Tier:
@@ -40,10 +41,10 @@ TIER_FLOORS: tuple[tuple[Tier, Decimal], ...] = (
 class Step(models.TextChoices):
     """The rungs of the ladder, in order. ``exit`` is only ever proposed by the system."""
 
-    WARN = "warn", _("Warning")
-    RESTRICT = "restrict", _("Restriction")
-    DEPOSIT_INCREASE = "deposit_increase", _("Deposit increase")
-    EXIT = "exit", _("Exit (清退)")
+    WARN = "warn", pgettext_lazy("credit step", "Warning")
+    RESTRICT = "restrict", pgettext_lazy("credit step", "Restriction")
+    DEPOSIT_INCREASE = "deposit_increase", pgettext_lazy("credit step", "Deposit increase")
+    EXIT = "exit", pgettext_lazy("credit step", "Exit")
 
 
 LADDER: tuple[Step, ...] = (Step.WARN, Step.RESTRICT, Step.DEPOSIT_INCREASE, Step.EXIT)
@@ -56,7 +57,7 @@ class SanctionStatus(models.TextChoices):
     UPHELD = "upheld", _("Upheld on appeal")
     OVERTURNED = "overturned", _("Overturned on appeal")
     LIFTED = "lifted", _("Lifted by the platform")
-    DISMISSED = "dismissed", _("Proposal declined")
+    DISMISSED = "dismissed", _("Exit proposal declined")
     CONFIRMED = "confirmed", _("Confirmed by the platform")
 
 

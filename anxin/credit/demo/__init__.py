@@ -38,17 +38,17 @@ DAYS = 30
 # shop code → (cases, its own category, profile): where each of the four stands among its peers
 SEEDED: dict[str, tuple[int, str, Profile]] = {
     "bulv-shoes": (160, "apparel-shoes", Profile(
-        return_rate=0.03, answered=1.0, refund_hours=12, dispute_rate=0.005, ruled=0.5, loss=0.05,
-        csat=4.9, surveyed=0.5)),
+        return_rate=0.03, not_as_described=0.05, answered=1.0, refund_hours=12, dispute_rate=0.005,
+        ruled=0.5, loss=0.05, csat=4.9, surveyed=0.5)),
     "nuanrong": (140, "apparel-underwear", Profile(
-        return_rate=0.09, answered=0.6, refund_hours=140, dispute_rate=0.2, ruled=0.5, loss=0.8,
-        csat=3.0, surveyed=0.4)),
+        return_rate=0.12, not_as_described=0.3, answered=0.45, refund_hours=240, dispute_rate=0.3,
+        ruled=0.6, loss=0.9, csat=2.4, surveyed=0.4)),
     "xiaolu-life": (150, "appliances-small", Profile(
-        return_rate=0.12, answered=0.45, refund_hours=220, dispute_rate=0.3, ruled=0.6, loss=0.9,
-        csat=2.4, surveyed=0.4)),
+        return_rate=0.15, not_as_described=0.4, answered=0.35, refund_hours=300, dispute_rate=0.4,
+        ruled=0.7, loss=0.95, csat=2.0, surveyed=0.4)),
     "meichu": (180, "appliances-small", Profile(
-        return_rate=0.2, answered=0.2, refund_hours=420, dispute_rate=0.5, ruled=0.8, loss=0.98,
-        csat=1.4, surveyed=0.5)),
+        return_rate=0.25, not_as_described=0.6, answered=0.15, refund_hours=500, dispute_rate=0.6,
+        ruled=0.8, loss=0.99, csat=1.3, surveyed=0.5)),
 }  # fmt: skip
 APPELLANT = "xiaolu-life"
 STATEMENT = (

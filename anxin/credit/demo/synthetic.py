@@ -40,6 +40,7 @@ class Profile:
     """How a shop behaves; the defaults are an ordinary apparel shop."""
 
     return_rate: float = 0.05  # requests per delivered unit
+    not_as_described: float = 0.15  # share of requests giving "not as described" as the reason
     answered: float = 0.95  # share of reviews the merchant answered before the deadline
     refunded: float = 0.6  # share of requests refunded
     refund_hours: float = 48.0  # mean hours from request to refund
@@ -80,7 +81,9 @@ def synthetic_shop(
         category=Category.objects.get(code=category),
     )
     buyer = Customer.objects.create(merchant=shop, external_id=f"sy-{code}"[:64])
-    reason = Reason.objects.get(code="no_reason/changed_mind")
+    reasons = Reason.objects.in_bulk(
+        ["no_reason/changed_mind", "quality/not_as_described"], field_name="code"
+    )
     quantity = max(1, round(1 / max(profile.return_rate, 1e-3)))
     times = [now - timedelta(days=rng.uniform(2, 80)) for _ in range(cases)]
     prefix = f"Y{shop.pk:05d}"
@@ -147,7 +150,11 @@ def synthetic_shop(
                 order=o,
                 line=ln,
                 quantity=1,
-                reason=reason,
+                reason=reasons[
+                    "quality/not_as_described"
+                    if rng.random() < profile.not_as_described
+                    else "no_reason/changed_mind"
+                ],
                 refund_amount=PRICE,
                 freight_payer="consumer",
                 created_at=at,
