@@ -23,6 +23,7 @@ from anxin.core.actors import SYSTEM, Role
 from anxin.reviews.models import AppendedReview, Review, ServiceReview
 from anxin.reviews.services import review_create
 
+from .pages import untranslated, visible_texts
 from .world import World, advance
 
 pytestmark = pytest.mark.django_db
@@ -273,3 +274,20 @@ def test_an_open_request_cannot_be_rated_yet(world, consumer) -> None:
     assert response.status_code == 400
     assert "once the request is finished" in response.content.decode()
     assert url not in consumer.get(f"/my/requests/{world.case.number}/").content.decode()
+
+
+def test_the_review_pages_have_no_untranslated_text_in_chinese(world, as_user, review, finished):
+    client = as_user(world.consumer, "zh-hans")
+    data = {world.shop.name, world.other_shop.name, world.consumer.username, "SF SF-E1001"}
+    for url in (
+        "/my/reviews/",
+        write_url(world, world.second_order),
+        f"/my/reviews/{review.public_id}/append/",
+        f"/my/requests/{finished.number}/service-review/",
+        f"/my/orders/{world.order.public_id}/",
+        f"/my/requests/{finished.number}/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        problems = untranslated(visible_texts(response.content.decode()), data)
+        assert not problems, f"{url}: untranslated in zh-Hans: {problems[:10]}"

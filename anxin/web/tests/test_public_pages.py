@@ -22,6 +22,7 @@ from anxin.reviews.services import review_append, review_create, review_reply
 from anxin.web.views.public import reviews as views
 from anxin.web.views.public.words import compare
 
+from .pages import untranslated, visible_texts
 from .world import World
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -240,3 +241,29 @@ def test_the_public_pages_read_a_fixed_number_of_queries(
 )
 def test_a_factor_is_compared_in_a_shoppers_words(unit, mine, norm, higher, tone) -> None:
     assert compare(mine, norm, unit, higher) == tone
+
+
+def public_data(world: World) -> set[str]:
+    """Names and codes that are data (they may be English): shops, product codes, masked names."""
+    return {
+        *Merchant.unscoped.values_list("name", flat=True),
+        "TS-01",
+        "c***r",
+        "SF SF-E1001",
+        XSS,  # a review's text
+    }
+
+
+def test_the_public_pages_have_no_untranslated_text_in_chinese(world, reviewed) -> None:
+    notice = failed_inspection(world)
+    for url in (
+        f"/merchants/{world.shop.code}/",
+        product_url(world),
+        product_url(world) + "?filter=negative",
+        "/notices/",
+        f"/notices/{notice.number}/",
+    ):
+        response = anonymous("zh-hans").get(url)
+        assert response.status_code == 200, url
+        problems = untranslated(visible_texts(response.content.decode()), public_data(world))
+        assert not problems, f"{url}: untranslated in zh-Hans: {problems[:10]}"

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from anxin.catalog.models import Merchant
@@ -34,11 +35,22 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def measures_text(notice: Any) -> str:
+    """What followed the failed inspection, in the reader's language. Quality stores the sentence
+    in the language of the inspector who recorded it; every notice comes from the same step
+    (quality.effects: delisting, the penalty, a rectification request), so the page says it again
+    from the notice's own figures, with quality's words."""
+    return _(
+        "Taken off sale; penalty of %(penalty)s deducted from the deposit; rectification requested."
+    ) % {"penalty": f"{notice.penalty:.2f}"}
+
+
 @require_safe
 @public_or_404
 def notice_detail(request: HttpRequest, number: str) -> HttpResponse:
+    notice = notice_get_public(number=number)
     return render(
         request,
         "web/public/notice.html",
-        {"notice": notice_get_public(number=number), "nav": "notices"},
+        {"notice": notice, "measures": measures_text(notice), "nav": "notices"},
     )
