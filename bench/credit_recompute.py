@@ -49,10 +49,13 @@ def _database() -> None:
 def seed(merchants: int, cases: int) -> float:
     from anxin.catalog.models import Category
     from anxin.credit.demo.synthetic import Profile, synthetic_shop
+    from anxin.credit.models import CreditThreshold
+    from anxin.credit.reference import thresholds_install
     from anxin.policies.models import Policy, Reason
     from anxin.policies.reference import reference_install
 
     reference_install(Policy, Reason, Category)
+    thresholds_install(CreditThreshold)  # flush removed what the data migrations installed
     bad = Profile(dispute_rate=0.25, ruled=0.7, loss=0.85, answered=0.6, refund_hours=150, csat=2.6)
     so_so = Profile(dispute_rate=0.1, loss=0.5, answered=0.85, refund_hours=80, csat=3.6)
     categories = ["apparel-clothing", "digital-phones", "appliances-small"]

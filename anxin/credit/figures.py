@@ -1,7 +1,7 @@
 """The raw after-sales figures of every merchant over the window, in a handful of aggregate
 queries grouped by merchant (never a loop over cases): delivered units and the peer category,
-requests, review-deadline answers, refund times, disputes, satisfaction surveys; plus the
-reviews and quality figures of ``sources.py``.
+requests (and those 'not as described'), review-deadline answers, refund times, disputes,
+satisfaction surveys; plus the service reviews of ``sources.py``.
 """
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ from anxin.disputes.models import Dispute
 from anxin.disputes.selectors import LOST
 from anxin.feedback.choices import SubjectType
 from anxin.feedback.models import Survey
+from anxin.quality.choices import METRIC_REASONS, Metric
 
 from . import sources
 
 MERCHANT_ROLE_NAMES = [str(r) for r in MERCHANT_ROLES]
+NOT_AS_DESCRIBED_REASONS = list(METRIC_REASONS[Metric.NOT_AS_DESCRIBED])
 HOUR = timedelta(hours=1)
 
 
@@ -68,7 +70,10 @@ def cases_rows(merchant_ids: list[int], since: datetime, until: datetime) -> Que
             merchant_id__in=merchant_ids, created_at__gte=since, created_at__lt=until
         )
         .values("merchant_id")
-        .annotate(n=Count("pk"))
+        .annotate(
+            n=Count("pk"),
+            nad=Count("pk", filter=Q(reason__code__in=NOT_AS_DESCRIBED_REASONS)),
+        )
     )
 
 
@@ -155,7 +160,7 @@ def figures_for(
     """Every merchant's figures for the window [since, until)."""
     window = (merchant_ids, since, until)
     units = _units_and_category(*window)
-    cases = {r["merchant_id"]: r["n"] for r in cases_rows(*window)}
+    requests = {r["merchant_id"]: r for r in cases_rows(*window)}
     answers = {r["merchant"]: (r["x"], r["n"]) for r in answers_rows(*window)}
     refunds = {
         r["merchant_id"]: (r["total"] / HOUR, r["n"])
@@ -165,14 +170,12 @@ def figures_for(
     disputes = {r["merchant_id"]: r for r in disputes_rows(*window)}
     surveys = {r["merchant_id"]: (float(r["total"] or 0), r["n"]) for r in surveys_rows(*window)}
     reviews = sources.service_review_figures(merchant_ids=merchant_ids, since=since, until=until)
-    described = sources.not_as_described_figures(
-        merchant_ids=merchant_ids, since=since, until=until
-    )
     result: dict[int, MerchantFigures] = {}
     for mid in merchant_ids:
         by_group = units.get(mid, {})
         total_units = sum(by_group.values())
-        n_cases = cases.get(mid, 0)
+        counted = requests.get(mid)
+        n_cases = counted["n"] if counted else 0
         fig = MerchantFigures(
             merchant_id=mid,
             category=max(by_group, key=lambda g: (by_group[g], g)) if by_group else "",
@@ -181,8 +184,7 @@ def figures_for(
         )
         pairs = fig.pairs
         pairs["return_rate"] = (n_cases, total_units)
-        if mid in described:
-            pairs["not_as_described"] = described[mid]
+        pairs["not_as_described"] = (counted["nad"] if counted else 0, total_units)
         if mid in answers:
             pairs["response_sla"] = answers[mid]
         if mid in refunds:
