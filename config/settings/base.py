@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -216,6 +217,13 @@ CELERY_BEAT_SCHEDULE = {
     "chain-audit": {"task": "anxin.core.audit_chain", "schedule": 30.0},
     "revisits": {"task": "anxin.tickets.revisits_generate", "schedule": 600.0},
     "nps-invitations": {"task": "anxin.feedback.nps_invite_due", "schedule": 3600.0},
+    # Idempotent per day: an hourly run refreshes today's figures and acts at most once.
+    "credit-recompute": {"task": "anxin.credit.recompute_daily", "schedule": 3600.0},
+    "quality-scan": {"task": "anxin.quality.scan_daily", "schedule": crontab(hour=2, minute=15)},
+    "quality-reports": {
+        "task": "anxin.quality.reports_monthly",
+        "schedule": crontab(day_of_month="1", hour=8, minute=0),
+    },
 }
 # The embedded shape (make run) sweeps deadlines in a thread of the development server.
 ANXIN_EMBEDDED_SWEEPER = env_bool("ANXIN_EMBEDDED_SWEEPER", False)
@@ -260,6 +268,8 @@ ANXIN_DISPUTE_JURY_SIZE = int(env("ANXIN_DISPUTE_JURY_SIZE", "5") or 5)
 ANXIN_DEPOSIT_REQUIRED = env("ANXIN_DEPOSIT_REQUIRED", "2000.00") or "2000.00"
 # A shop restricted for low credit answers new requests within this many hours (policy default 48).
 ANXIN_RESTRICTED_REVIEW_HOURS = int(env("ANXIN_RESTRICTED_REVIEW_HOURS", "24") or 24)
+# What a failed first quality inspection costs the shop, deducted from its deposit.
+ANXIN_QUALITY_PENALTY = env("ANXIN_QUALITY_PENALTY", "500.00") or "500.00"
 
 ANXIN_SUPPORT_EMAIL = env("ANXIN_SUPPORT_EMAIL", "") or ""  # Reply-To of customer e-mails
 ANXIN_MAIL_DOMAIN = env("ANXIN_MAIL_DOMAIN", "") or ""  # right-hand side of our Message-IDs

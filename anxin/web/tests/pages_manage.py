@@ -35,6 +35,9 @@ PAGES = [
     ("manage-tokens", "admin", lambda world: "/manage/tokens/"),
     ("manage-webhooks", "admin", lambda world: "/manage/webhooks/"),
     ("merchant-policy", "merchant_admin", lambda world: "/shop/policy/"),
+    ("manage-credit", "admin", lambda world: "/manage/credit/"),
+    ("manage-credit-thresholds", "admin", lambda world: "/manage/credit/thresholds/"),
+    ("manage-credit-sanctions", "admin", lambda world: "/manage/credit/sanctions/"),
 ]
 
 

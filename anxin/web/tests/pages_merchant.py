@@ -26,4 +26,7 @@ PAGES: list[tuple[str, str, Callable[[Any], str]]] = [
     ("merchant-disputes", "merchant", _disputes),
     ("merchant-dispute", "merchant", _dispute),
     ("merchant-deposit", "merchant", lambda world: "/shop/deposit/"),
+    ("merchant-credit", "merchant", lambda world: "/shop/credit/"),
+    ("merchant-reviews", "merchant", lambda world: "/shop/reviews/"),
+    ("merchant-quality", "merchant", lambda world: "/shop/quality/"),
 ]

@@ -74,6 +74,10 @@ class Command(BaseCommand):
         # The service desk's demo tickets, by name too (the catalog does not know the desk).
         call_command("demo_tickets", stdout=self.stdout)
         call_command("demo_disputes", seed=options["seed"], stdout=self.stdout)
+        # Reviews and quality first: the merchants' credit reads their figures.
+        call_command("demo_reviews", seed=options["seed"], stdout=self.stdout)
+        call_command("demo_quality", seed=options["seed"], stdout=self.stdout)
+        call_command("demo_credit", seed=options["seed"], stdout=self.stdout)
         if len(result.logins_created) < len(DEMO_LOGINS):
             self.stdout.write("Logins that existed before were left as they were.")
         self._banner(options, token=result.token, merchant=result.token_merchant)
