@@ -18,7 +18,7 @@ from anxin.credit.models import CreditSnapshot, Sanction
 from anxin.credit.recompute import credit_recompute
 from anxin.notifications.models import OutboxMessage, WebhookEndpoint
 
-pytestmark = [pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db, pytest.mark.db]  # aggregate SQL: runs on PostgreSQL too
 
 BAD = Profile(dispute_rate=0.3, ruled=0.8, loss=0.9, answered=0.6, refund_hours=150, csat=2.4)
 
