@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from anxin.accounts.services import actor_for_user
 from anxin.cases.tests.builders import LOADER, warehouse
 from anxin.catalog.choices import SkuStatus
 from anxin.catalog.models import Sku
@@ -24,7 +25,7 @@ from anxin.core import clock
 from anxin.core.actors import Role
 from anxin.disputes.deposit import deposit_top_up
 from anxin.quality.models import QualityNotice, QualityTask, SamplingPlan
-from anxin.quality.services import alert_raise
+from anxin.quality.services import alert_raise, rectification_submit
 from anxin.quality.tests.builders import DEFECT, NOT_AS_DESCRIBED, START, at, week_delivered
 
 pytestmark = pytest.mark.django_db
@@ -309,3 +310,24 @@ def test_description_accuracy_lists_flagged_products_with_the_words(q):
     body = client(q["inspector"]).get(reverse("console_quality:accuracy")).content.decode()
     assert "NAD" in body and "色差" in body
     assert ">FINE<" not in body
+
+
+def test_reinspection_after_the_rectification_passes_and_relists(q):
+    c = client(q["inspector"])
+    assert c.post(task_url(q["task"], "inspect"), fail_payload()).status_code == 302
+    rectification_submit(
+        actor=actor_for_user(q["merchant"]), task=QualityTask.unscoped.get(pk=q["task"].pk),
+        payload={"response": "已更换面料供应商，商品图按实物重拍"},
+    )  # fmt: skip
+    body = c.get(task_url(q["task"])).content.decode()
+    assert "Record the re-inspection" in body and "已更换面料供应商" in body
+    assert 'id="id_penalty"' not in body  # no second penalty on a re-inspection
+    reinspect = c.get(reverse("console_quality:tasks") + "?queue=reinspect").content.decode()
+    assert f'data-task="{q["task"].number}"' in reinspect
+    passed = {"sample_size": "20", "defects_found": "0", "method": "lab", "lab_name": "SGS 上海",
+              "result": "pass", "notes": "复检合格"}  # fmt: skip
+    assert c.post(task_url(q["task"], "inspect"), passed).status_code == 302
+    task = QualityTask.unscoped.get(pk=q["task"].pk)
+    assert task.status == "passed" and task.round == 2
+    assert Sku.objects.get(pk=q["sku"].pk).status == SkuStatus.LISTED
+    assert QualityNotice.unscoped.get(task=task).resolved_at is not None
