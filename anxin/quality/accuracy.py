@@ -116,21 +116,57 @@ def score(*, returns: int, units: int, expected: float, stars: float | None = No
     return Score(round(value, 1), round(part, 2), stars, stars_count, round(ratio, 3))
 
 
-def merchants_accuracy(
+@dataclass(frozen=True)
+class AccuracyInputs:
+    """What the figures are computed from: the window's per-SKU cohorts and the category norms.
+    Load it once and hand it to ``merchants_accuracy`` (and the report) to read deliveries once."""
+
+    since: date
+    until: date
+    figures: dict[int, SkuFigures]
+    norms: dict[tuple[int, str], float]
+
+
+def accuracy_inputs(
     *, merchant_ids: list[int] | None = None, today: date | None = None
+) -> AccuracyInputs:
+    """The window's figures: every shop's (``merchant_ids`` None), else only the SKUs of the
+    categories these merchants sell in — all shops of those categories, which the norms need,
+    and nothing else."""
+    since, until = window(today)
+    if merchant_ids is None:
+        figures = figures_load(since=since, until=until)
+    else:
+        categories = (
+            Sku.objects.filter(merchant_id__in=merchant_ids)
+            .values_list("category_id", flat=True)
+            .distinct()
+        )
+        figures = figures_load(since=since, until=until, category_ids=list(categories))
+    return AccuracyInputs(since, until, figures, category_rates(figures))
+
+
+def merchants_accuracy(
+    *,
+    merchant_ids: list[int] | None = None,
+    today: date | None = None,
+    inputs: AccuracyInputs | None = None,
 ) -> dict[int, MerchantAccuracy]:
     """Each merchant's description accuracy over the window (all merchants with deliveries when
-    ``merchant_ids`` is None); norms come from every shop of the categories involved."""
-    since, until = window(today)
-    everything = figures_load(since=since, until=until)
-    norms = category_rates(everything)
+    ``merchant_ids`` is None); norms come from every shop of the categories involved. ``inputs``
+    (from ``accuracy_inputs``) saves reading the deliveries again."""
+    if inputs is None:
+        inputs = accuracy_inputs(merchant_ids=merchant_ids, today=today)
+    since, until, everything, norms = inputs.since, inputs.until, inputs.figures, inputs.norms
     by_merchant: dict[int, list[SkuFigures]] = defaultdict(list)
+    wanted = None if merchant_ids is None else set(merchant_ids)
     for found in everything.values():
-        if merchant_ids is None or found.merchant_id in merchant_ids:
+        if wanted is None or found.merchant_id in wanted:
             by_merchant[found.merchant_id].append(found)
-    stars = description_stars(merchant_ids=list(by_merchant))
+    ids = list(merchant_ids) if merchant_ids is not None else list(by_merchant)
+    stars = description_stars(merchant_ids=ids)
     result: dict[int, MerchantAccuracy] = {}
-    for merchant_id in merchant_ids if merchant_ids is not None else list(by_merchant):
+    for merchant_id in ids:
         skus = [
             sku_accuracy(f, norms.get((f.category_id, NAD), 0.0))
             for f in by_merchant.get(merchant_id, [])

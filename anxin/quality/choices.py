@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Metric(models.TextChoices):
@@ -23,8 +24,8 @@ NOT_AS_DESCRIBED_REASON = "quality/not_as_described"
 
 
 class AlertStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("quality alert status", "Open")
+    CLOSED = "closed", pgettext_lazy("quality alert status", "Closed")
 
 
 class BaselineSource(models.TextChoices):
@@ -62,16 +63,16 @@ class InspectionMethod(models.TextChoices):
 
 
 class InspectionResult(models.TextChoices):
-    PASS = "pass", _("Pass")
-    FAIL = "fail", _("Fail")
+    PASS = "pass", pgettext_lazy("inspection result", "Pass")
+    FAIL = "fail", pgettext_lazy("inspection result", "Fail")
 
 
 class RectificationStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    SUBMITTED = "submitted", _("Submitted")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
-    OVERDUE = "overdue", _("Overdue")
+    REQUESTED = "requested", pgettext_lazy("rectification status", "Requested")
+    SUBMITTED = "submitted", pgettext_lazy("rectification status", "Submitted")
+    ACCEPTED = "accepted", pgettext_lazy("rectification status", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("rectification status", "Rejected")
+    OVERDUE = "overdue", pgettext_lazy("rectification status", "Overdue")
 
 
 class PlanFrequency(models.TextChoices):

@@ -22,10 +22,9 @@ from anxin.core.actors import Actor
 from anxin.core.errors import NotFound
 from anxin.notifications.outbox import Subject, notify
 
-from .accuracy import WINDOW_DAYS, Score, merchants_accuracy, sku_aspects
+from .accuracy import Score, accuracy_inputs, merchants_accuracy, sku_aspects
 from .charts import Interval, wilson
 from .choices import TASK_TERMINAL, Metric, RectificationStatus, TaskStatus
-from .figures import category_rates, figures_load
 from .lexicon import AspectCount
 from .models import MonthlyReport, QualityAlert, QualityTask, Rectification
 
@@ -157,9 +156,9 @@ def quality_report_for(
     month = (month or clock.localnow().date()).replace(day=1)
     _first, last = month_bounds(month)
     today = min(last, clock.localnow().date())
-    accuracy = merchants_accuracy(merchant_ids=[merchant_id], today=today)[merchant_id]
-    figures = figures_load(since=accuracy.since, until=accuracy.until)
-    return _report(merchant_id, month, accuracy, category_rates(figures), figures)
+    inputs = accuracy_inputs(merchant_ids=[merchant_id], today=today)
+    accuracy = merchants_accuracy(merchant_ids=[merchant_id], inputs=inputs)[merchant_id]
+    return _report(merchant_id, month, accuracy, inputs.norms, inputs.figures)
 
 
 REPORT_TITLE = _("Your quality report for %(month)s")
@@ -186,19 +185,16 @@ def quality_reports_send(*, month: date | None = None) -> int:
     month = (month or last_month()).replace(day=1)
     _first, last = month_bounds(month)
     done = set(MonthlyReport.unscoped.filter(month=month).values_list("merchant_id", flat=True))
-    accuracy = merchants_accuracy(today=last)
-    since = last - timedelta(days=WINDOW_DAYS - 1)
-    figures = figures_load(since=since, until=last)
-    norms = category_rates(figures)
+    # One read of the window's deliveries for every shop: the figures, the norms and each
+    # merchant's accuracy all come from it.
+    inputs = accuracy_inputs(today=last)
+    delivered = {f.merchant_id for f in inputs.figures.values()}
     with_rows = set(QualityTask.unscoped.values_list("merchant_id", flat=True).distinct())
-    merchants = (set(accuracy) | with_rows) - done
+    merchants = sorted((delivered | with_rows) - done)
+    accuracy = merchants_accuracy(merchant_ids=merchants, inputs=inputs)
     sent = 0
-    for merchant_id in sorted(merchants):
-        acc = (
-            accuracy.get(merchant_id)
-            or merchants_accuracy(merchant_ids=[merchant_id], today=last)[merchant_id]
-        )
-        report = _report(merchant_id, month, acc, norms, figures)
+    for merchant_id in merchants:
+        report = _report(merchant_id, month, accuracy[merchant_id], inputs.norms, inputs.figures)
         try:
             with transaction.atomic():
                 MonthlyReport.unscoped.create(

@@ -45,8 +45,9 @@ def review_texts(*, sku_id: int, since: datetime | None = None) -> list[str]:
     return texts + list(appended.order_by("-created_at").values_list("text", flat=True)[:TEXTS_MAX])
 
 
-def description_stars(*, merchant_ids: list[int]) -> dict[int, Stars]:
-    """Each merchant's average 'as described' stars over its published reviews."""
+def description_stars(*, merchant_ids: list[int] | None) -> dict[int, Stars]:
+    """Each merchant's average 'as described' stars over its published reviews (every merchant
+    with such stars when ``merchant_ids`` is None)."""
     return {
         merchant_id: Stars(float(found.average), found.count)
         for merchant_id, found in description_figures(merchant_ids=merchant_ids).items()

@@ -6,6 +6,7 @@ the embedded loop).
 A cohort among the last ``RECENT_WEEKS`` that signals (``charts.point``) raises an alert unless
 the SKU already has an open one or that cohort and metric already raised one; of several signals
 of one SKU, the least probable under its baseline is raised. Each alert opens a quality task.
+Last, every merchant's 描述相符 score of the day is stored (``scores.py``) for the public pages.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .charts import series_points
 from .choices import AlertStatus, BaselineSource, Metric, PlanFrequency, TaskOrigin
 from .figures import SkuFigures, category_rates, figures_load
 from .models import QualityAlert, QualityTask, SamplingPlan
+from .scores import accuracy_scores_store
 from .services import alert_raise, task_open
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,7 @@ class ScanResult:
     signals: int = 0
     alerts: list[str] = field(default_factory=list)
     sampled: list[str] = field(default_factory=list)
+    scores: int = 0  # merchants whose daily 描述相符 score was stored
 
 
 def sku_signals(
@@ -121,6 +124,7 @@ def quality_scan(*, today: date | None = None) -> ScanResult:
             continue
         result.alerts.append(alert.number)
     result.sampled = sampling_run_due()
+    result.scores = accuracy_scores_store(today=today)
     return result
 
 

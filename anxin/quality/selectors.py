@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 
 from anxin.catalog.models import Sku
@@ -112,6 +113,27 @@ def rectification_list_for(*, actor: Actor, open_only: bool = False) -> QuerySet
     if open_only:
         rows = rows.filter(status__in=[RectificationStatus.REQUESTED, RectificationStatus.OVERDUE])
     return rows.order_by("due_at", "pk") if open_only else rows.order_by("-requested_at", "-pk")
+
+
+def rectification_get_for(*, actor: Actor, public_id: str) -> Rectification:
+    """One rectification the actor may read (platform staff, the shop); NotFound otherwise."""
+    try:
+        found = rectification_list_for(actor=actor).filter(public_id=public_id).first()
+    except ValidationError:  # not a UUID
+        found = None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def rectification_file_get_for(*, actor: Actor, public_id: str) -> Rectification:
+    """A rectification whose attached file the actor may download (the shop, inspectors and
+    platform staff); NotFound when out of scope or without a file. Serve ``.file`` with
+    ``.file_content_type`` (a PDF under a sandbox CSP, as inspection reports)."""
+    found = rectification_get_for(actor=actor, public_id=public_id)
+    if not found.file:
+        raise NotFound()
+    return found
 
 
 def inspection_list_for(

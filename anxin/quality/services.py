@@ -21,10 +21,17 @@ from anxin.core.sequences import number_next
 from anxin.core.validation import model_parse
 from anxin.core.workflow import TransitionResult, arm_state_deadlines, subject_lock, transition
 
-from .choices import AlertStatus, InspectionMethod, InspectionResult, TaskOrigin, TaskStatus
+from .choices import (
+    AlertStatus,
+    InspectionMethod,
+    InspectionResult,
+    RectificationStatus,
+    TaskOrigin,
+    TaskStatus,
+)
 from .files import report_clean
 from .inputs import ActIn, InspectionIn, PlanChangeIn, PlanIn, RectifyIn, TaskOpenIn
-from .models import InspectionRecord, QualityAlert, QualityTask, SamplingPlan
+from .models import InspectionRecord, QualityAlert, QualityTask, Rectification, SamplingPlan
 from .notify import alert_notify, task_notify
 from .permissions import INSPECTOR_ACTIONS, can_inspect, can_rectify
 from .workflow import QUALITY_TASK_WORKFLOW
@@ -177,11 +184,51 @@ def task_act(
 
 
 def rectification_submit(
-    *, actor: Actor, task: QualityTask, payload: dict[str, Any]
+    *,
+    actor: Actor,
+    task: QualityTask,
+    payload: dict[str, Any],
+    file: BinaryIO | bytes | None = None,
 ) -> QualityTask:
-    """The shop says what it changed; the task goes to re-inspection."""
-    task_act(actor=actor, task=task, action="rectify", payload=payload)
+    """The shop says what it changed, optionally with a file (a supplier certificate, a test
+    report, photos of the corrected listing: a PDF or a JPEG/PNG/WebP image, checked like an
+    inspection report, refused as ``fields={"file": …}``); the task goes to re-inspection."""
+    if not can_rectify(actor):
+        raise Forbidden()
+    clean = report_clean(file, field="file") if file is not None else None
+    with transaction.atomic():
+        task_act(actor=actor, task=task, action="rectify", payload=payload)
+        if clean is not None:
+            rectification = (
+                Rectification.unscoped.filter(task=task, status=RectificationStatus.SUBMITTED)
+                .order_by("-round", "-pk")
+                .first()
+            )
+            if rectification is None:  # the step itself guarantees one; for the type checker
+                raise NotFound()
+            rectification.file.save(
+                f"{clean.sha256}.{clean.extension}", ContentFile(clean.content), save=False
+            )
+            rectification.file_name = _file_name(file, clean.extension)
+            rectification.file_content_type = clean.content_type
+            rectification.file_size = len(clean.content)
+            rectification.file_sha256 = clean.sha256
+            rectification.save(update_fields=[*RECTIFICATION_FILE_FIELDS, "updated_at"])
+            _audit(actor, "rectification.file", rectification, task.merchant_id,
+                   task=task.number, round=rectification.round, sha256=clean.sha256,
+                   content_type=clean.content_type, size=len(clean.content))  # fmt: skip
     return QualityTask.unscoped.get(pk=task.pk)
+
+
+RECTIFICATION_FILE_FIELDS = ("file", "file_name", "file_content_type", "file_size", "file_sha256")
+
+
+def _file_name(file: object, extension: str) -> str:
+    """The uploaded file's own name, cut to its last path part and 200 characters, for people to
+    recognise; stored files are named by their hash, so a name is never a path."""
+    raw = str(getattr(file, "name", "") or "")
+    name = raw.replace("\\", "/").rsplit("/", 1)[-1].replace("\x00", "").strip()
+    return (name or f"file.{extension}")[-200:]
 
 
 def inspection_record(

@@ -19,9 +19,15 @@ _last_day: dict[str, str] = {"day": ""}
 
 @shared_task(name="anxin.quality.scan_daily")
 def quality_scan_task() -> dict[str, int]:
-    """Chart every SKU, raise the alerts due, run the sampling plans due."""
+    """Chart every SKU, raise the alerts due, run the sampling plans due, store the day's
+    描述相符 scores."""
     result = quality_scan()
-    return {"skus": result.skus, "alerts": len(result.alerts), "sampled": len(result.sampled)}
+    return {
+        "skus": result.skus,
+        "alerts": len(result.alerts),
+        "sampled": len(result.sampled),
+        "scores": result.scores,
+    }
 
 
 @shared_task(name="anxin.quality.reports_monthly")

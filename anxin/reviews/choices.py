@@ -2,13 +2,17 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# Short words that mean something else on other screens ("Published" is a notice's date there,
+# "Review" a verb, "Reject" a merchant's answer to a request) carry a context of their own.
 
 
 class ReviewStatus(models.TextChoices):
     """Where a review (or its 追评, the shop's reply, a service review) stands with moderation."""
 
     PENDING = "pending", _("Waiting for moderation")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("review status", "Published")
     HIDDEN = "hidden", _("Hidden by a moderator")
     REJECTED = "rejected", _("Rejected by a moderator")
 
@@ -16,7 +20,7 @@ class ReviewStatus(models.TextChoices):
 class Part(models.TextChoices):
     """What a moderation item is about."""
 
-    REVIEW = "review", _("Review")
+    REVIEW = "review", pgettext_lazy("review part", "Review")
     APPENDED = "appended", _("Appended review")
     REPLY = "reply", _("Merchant reply")
     SERVICE = "service", _("Service review")
@@ -56,9 +60,9 @@ SIGNAL_REASONS = frozenset(
 
 
 class ModerationAction(models.TextChoices):
-    PUBLISH = "publish", _("Publish")
-    HIDE = "hide", _("Hide")
-    REJECT = "reject", _("Reject")
+    PUBLISH = "publish", pgettext_lazy("moderation action", "Publish")
+    HIDE = "hide", pgettext_lazy("moderation action", "Hide")
+    REJECT = "reject", pgettext_lazy("moderation action", "Reject")
 
 
 class ReviewFilter(models.TextChoices):
@@ -66,5 +70,5 @@ class ReviewFilter(models.TextChoices):
 
     ALL = "all", _("All")
     WITH_PHOTOS = "with_photos", _("With photos")
-    APPENDED = "appended", _("Appended")
-    NEGATIVE = "negative", _("Negative")
+    APPENDED = "appended", pgettext_lazy("review filter", "Appended")
+    NEGATIVE = "negative", pgettext_lazy("review filter", "Negative")

@@ -80,6 +80,20 @@ def reply_of(review: Review) -> MerchantReply | None:
     return _one_to_one(review, "reply")
 
 
+def author_display(review: Review) -> str:
+    """What every reader sees of a review's author, on every page and in the API: "Anonymous
+    buyer" (匿名用户) when anonymous, else a masked name — the login as z***n, or, for a shop's
+    customer without a login, the first character of the name (张**). Reads ``review.user`` and
+    ``review.customer`` (the list selectors select them)."""
+    if review.anonymous:
+        return _("Anonymous buyer")
+    if review.user is not None:
+        name = review.user.get_username()
+        return f"{name[0]}***{name[-1]}" if len(name) > 1 else f"{name}***"
+    name = (review.customer.name or "").strip()
+    return f"{name[0]}**" if name else _("Anonymous buyer")
+
+
 def append_deadline(review: Review) -> datetime:
     return review.created_at + t.APPEND_WINDOW
 
@@ -271,6 +285,7 @@ class ReviewFilters:
     merchant_code: str | None = None
     negative: bool = False
     unanswered: bool = False
+    with_photos: bool = False  # at least one photo (the review's or its 追评's: ``has_photos``)
 
 
 def reviews_for(*, actor: Actor, filters: ReviewFilters | None = None) -> QuerySet[Review]:
@@ -290,6 +305,8 @@ def reviews_for(*, actor: Actor, filters: ReviewFilters | None = None) -> QueryS
         rows = rows.filter(stars__lte=NEGATIVE_MAX)
     if filters.unanswered:
         rows = rows.exclude(Exists(MerchantReply.objects.filter(review=OuterRef("pk"))))
+    if filters.with_photos:
+        rows = rows.filter(has_photos=True)
     return rows
 
 

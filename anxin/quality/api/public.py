@@ -10,7 +10,7 @@ from anxin.catalog.models import Merchant
 from anxin.core.errors import NotFound
 
 from .. import selectors
-from ..accuracy import merchant_accuracy
+from ..scores import description_score
 from .schemas import Key, MerchantQuery, NoticeOut, PublicAccuracyOut
 
 router = Router(tags=["quality: public"], auth=None)
@@ -41,7 +41,7 @@ def merchant_accuracy_public(request: HttpRequest, code: Key) -> Any:
     ).first()
     if merchant is None:
         raise NotFound()
-    acc = merchant_accuracy(merchant_id=merchant.pk)
+    acc = description_score(merchant_id=merchant.pk)  # the stored daily figure
     return {
         "merchant": merchant.code,
         "score": acc.score.value,

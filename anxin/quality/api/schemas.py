@@ -235,6 +235,14 @@ class RectificationOut(Schema):
     response: str
     submitted_at: datetime | None
     decided_at: datetime | None
+    file: str | None = Field(description="URL of the file the shop attached, if any")
+    file_name: str
+    file_content_type: str
+    file_size: int
+
+    @staticmethod
+    def resolve_file(obj: Any) -> str | None:
+        return f"/api/v1/quality/rectifications/{obj.public_id}/file" if obj.file else None
 
     @staticmethod
     def resolve_task(obj: Any) -> str:

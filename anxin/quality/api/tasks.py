@@ -1,15 +1,17 @@
 """/api/v1/quality/tasks, inspections, rectifications and sampling plans: the inspector's
 workspace, and the shop's side of a failed inspection (its rectification)."""
 
+from types import SimpleNamespace
 from typing import Any, BinaryIO, cast
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Query, Router, Status
+from django.utils.translation import gettext_lazy as _
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from anxin.accounts.api.auth import API_AUTH, actor_of
 from anxin.core.api.idempotency import idempotent
-from anxin.core.errors import NotFound
+from anxin.core.errors import NotFound, ValidationFailed
 from anxin.core.responses import photo_response
 
 from .. import selectors, services
@@ -106,10 +108,13 @@ def inspection_report(request: HttpRequest, inspection_id: Key) -> HttpResponse:
     record = selectors.inspection_get_for(actor=actor, public_id=inspection_id)
     if not record.report:
         raise NotFound()
-    response = photo_response(
-        type("Report", (), {"file": record.report, "content_type": record.report_content_type})()
-    )
-    if record.report_content_type == "application/pdf":
+    return _file_response(record.report, record.report_content_type)
+
+
+def _file_response(file: Any, content_type: str) -> HttpResponse:
+    """A stored report or rectification file, inline, never sniffed; a PDF sandboxed."""
+    response = photo_response(SimpleNamespace(file=file, content_type=content_type))
+    if content_type == "application/pdf":
         response["Content-Security-Policy"] = "sandbox"
     return response
 
@@ -125,6 +130,38 @@ def rectification_submit(request: HttpRequest, number: Key, payload: RectifyBody
     task = selectors.task_get_for(actor=actor, number=number)
     services.rectification_submit(actor=actor, task=task, payload=payload.model_dump())
     return Status(200, task_detail(actor, number))
+
+
+@router.post(
+    "/quality/tasks/{number}/rectification/upload",
+    response={200: TaskDetailOut},
+    summary="Submit the rectification with a file (multipart: 'response' and an optional 'file', "
+    "a PDF or a JPEG/PNG/WebP image up to 10 MB)",
+)
+def rectification_upload(
+    request: HttpRequest,
+    number: Key,
+    response: Form[str],
+    file: File[UploadedFile | None] = None,
+) -> Any:
+    actor = reader(actor_of(request))
+    task = selectors.task_get_for(actor=actor, number=number)
+    if "\x00" in response:
+        raise ValidationFailed(fields={"response": _("This value is not valid.")})
+    services.rectification_submit(
+        actor=actor,
+        task=task,
+        payload={"response": response},
+        file=cast(BinaryIO, file) if file is not None else None,
+    )
+    return Status(200, task_detail(actor, number))
+
+
+@router.get("/quality/rectifications/{rectification_id}/file", summary="A rectification's file")
+def rectification_file(request: HttpRequest, rectification_id: Key) -> HttpResponse:
+    actor = reader(actor_of(request))
+    found = selectors.rectification_file_get_for(actor=actor, public_id=rectification_id)
+    return _file_response(found.file, found.file_content_type)
 
 
 @router.get(

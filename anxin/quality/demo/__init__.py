@@ -38,6 +38,7 @@ from anxin.core.errors import DomainError
 from ..choices import InspectionMethod, PlanFrequency
 from ..models import QualityTask
 from ..scan import quality_scan
+from ..scores import accuracy_scores_store
 from ..services import inspection_record, plan_create, task_act
 
 LOADER = Actor(role=Role.ADMIN, platform=True, label="demo_quality")
@@ -56,6 +57,7 @@ class DemoQuality:
     tasks: dict[str, str] = field(default_factory=dict)  # task number -> its state
     plan: str = ""
     reason: str = ""  # why nothing was made
+    scores: int = 0  # merchants whose 描述相符 score was stored (the public pages read it)
 
 
 def _merchant() -> Merchant | None:
@@ -108,6 +110,7 @@ def demo_quality(*, seed: int = 2026) -> DemoQuality:
     result = DemoQuality()
     if QualityTask.unscoped.exists():
         result.reason = "quality tasks exist"
+        result.scores = accuracy_scores_store()  # a re-run still refreshes the public scores
         return result
     shop = _merchant()
     inspector = (
@@ -135,7 +138,8 @@ def demo_quality(*, seed: int = 2026) -> DemoQuality:
                     _week(rng, shop, sku, monday, rate, n)
     finally:
         clock.unfreeze()
-    result.alerts = quality_scan(today=today).alerts
+    scanned = quality_scan(today=today)  # also stores every merchant's 描述相符 score
+    result.alerts, result.scores = scanned.alerts, scanned.scores
     actor = actor_for_user(inspector)
     tasks = list(QualityTask.unscoped.filter(alert__number__in=result.alerts).order_by("pk"))
     try:

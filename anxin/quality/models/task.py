@@ -162,7 +162,7 @@ class InspectionRecord(PublicModel):
 
 class Rectification(PublicModel):
     """What the merchant is asked to put right after a failed inspection (整改), by when, and what
-    it says it changed; a re-inspection accepts or rejects it."""
+    it says it changed (with an optional file); a re-inspection accepts or rejects it."""
 
     task = models.ForeignKey(
         QualityTask, on_delete=models.PROTECT, related_name="rectifications", verbose_name=_("task")
@@ -185,6 +185,15 @@ class Rectification(PublicModel):
     response = models.TextField(_("what the merchant changed"), max_length=4000, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.CharField(_("submitted by"), max_length=64, blank=True)
+    # What the shop attached to its answer (a supplier certificate, a test report, photos of the
+    # corrected listing): a checked PDF or a re-encoded image, as inspection reports are.
+    file = models.FileField(
+        _("attached file"), upload_to="quality/rectifications/%Y/%m/", blank=True
+    )
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    file_content_type = models.CharField(_("file type"), max_length=40, blank=True)
+    file_size = models.PositiveIntegerField(_("file size"), default=0)
+    file_sha256 = models.CharField(_("file SHA-256"), max_length=64, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     objects = ScopedManager["Rectification"]()

@@ -20,7 +20,7 @@ import pytest
 from django.test import Client, override_settings
 
 from anxin.accounts.services import actor_for_user
-from anxin.cases.tests.builders import NOW, ROLES, World, world
+from anxin.cases.tests.builders import NOW, ROLES, World, png_bytes, world
 from anxin.catalog.models import Sku
 from anxin.catalog.tests import factories as f
 from anxin.core import clock
@@ -37,7 +37,13 @@ from anxin.quality.models import (
     Rectification,
     SamplingPlan,
 )
-from anxin.quality.services import alert_raise, inspection_record, plan_create, task_open
+from anxin.quality.services import (
+    alert_raise,
+    inspection_record,
+    plan_create,
+    rectification_submit,
+    task_open,
+)
 from conftest import ApiClient
 
 pytestmark = [pytest.mark.django_db, pytest.mark.db]
@@ -53,6 +59,8 @@ class QualityWorld:
     task: str  # that task
     failed: str  # m1's failed task (rectification requested)
     inspection: str  # the failed task's inspection (public id)
+    rectified: str  # m1's task whose rectification was submitted with a file (re-inspecting)
+    rectification: str  # that rectification (public id)
     notice: str
     plan: int
     inspector: Any
@@ -79,6 +87,14 @@ def quality_world() -> QualityWorld:
         payload={"sample_size": 10, "method": "visual", "result": "fail", "defects_found": 4,
                  "notes": "色差明显", "penalty": "0"},
     )  # fmt: skip
+    rectified = task_open(actor=SYSTEM, sku_id=sku.pk, origin=TaskOrigin.MANUAL)
+    inspection_record(
+        actor=inspector, task=rectified,
+        payload={"sample_size": 10, "method": "visual", "result": "fail", "defects_found": 2,
+                 "notes": "线头多", "penalty": "0"},
+    )  # fmt: skip
+    m1_admin = actor_for_user(base.users["m1_admin"])
+    rectification_submit(actor=m1_admin, task=rectified, payload={"response": "更换供应商"}, file=PDF)
     plan = plan_create(actor=inspector, payload={"name": "服装月度抽检", "category": "apparel-clothing",
                                                  "frequency": "monthly", "method": "visual",
                                                  "next_run_at": "2027-01-01T09:00:00+08:00"})  # fmt: skip
@@ -88,6 +104,8 @@ def quality_world() -> QualityWorld:
         task=alert.task.number,
         failed=failed.number,
         inspection=str(record.public_id),
+        rectified=rectified.number,
+        rectification=str(Rectification.unscoped.get(task=rectified).public_id),
         notice=QualityNotice.unscoped.get(task=failed).number,
         plan=plan.pk,
         inspector=inspector_user,
@@ -118,7 +136,9 @@ def snapshot() -> dict[str, Any]:
         "alerts": sorted(QualityAlert.unscoped.values_list("number", "status")),
         "tasks": sorted(QualityTask.unscoped.values_list("number", "status", "state_version")),
         "inspections": InspectionRecord.unscoped.count(),
-        "rectifications": sorted(Rectification.unscoped.values_list("pk", "status")),
+        "rectifications": sorted(
+            Rectification.unscoped.values_list("pk", "status", "file", "file_sha256")
+        ),
         "plans": sorted(SamplingPlan.unscoped.values_list("pk", "name", "active", "sample_skus")),
         "skus": sorted(Sku.objects.values_list("pk", "status")),
         "audit": AuditEntry.objects.count(),
@@ -142,6 +162,15 @@ def _inspect(w: QualityWorld, api: ApiClient) -> Any:
     )
 
 
+def _upload(w: QualityWorld, api: ApiClient) -> Any:
+    photo = io.BytesIO(png_bytes())
+    photo.name = "新标签.png"
+    data = {"response": "已按实物重拍商品图片", "file": photo}
+    return api.client.post(
+        f"/api/v1/quality/tasks/{w.failed}/rectification/upload", data, headers=api._headers({})
+    )
+
+
 T = "/quality/tasks/{number}"
 ENDPOINTS: dict[str, Endpoint] = {
     "alerts": Endpoint("GET", "/quality/alerts", lambda w, api: api.get("/quality/alerts")),
@@ -160,6 +189,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "rectify": Endpoint("POST", T + "/rectification",
                         lambda w, api: api.post(f"/quality/tasks/{w.failed}/rectification", {"response": "已更换面料"}),
                         writes=True),
+    "upload": Endpoint("POST", T + "/rectification/upload", _upload, writes=True),
+    "rect_file": Endpoint("GET", "/quality/rectifications/{rectification_id}/file",
+                          lambda w, api: api.get(f"/quality/rectifications/{w.rectification}/file")),
     "rectifications": Endpoint("GET", "/quality/rectifications", lambda w, api: api.get("/quality/rectifications")),
     "plans": Endpoint("GET", "/quality/plans", lambda w, api: api.get("/quality/plans")),
     "plan_create": Endpoint("POST", "/quality/plans",
@@ -194,6 +226,8 @@ POLICY: dict[tuple[str, str], int] = {
     **_row("inspect",        401, 403,   403,   403,  403,  403,  404,  404,  403,  403,  201,  403,    201),
     **_row("report",         401, 403,   403,   200,  200,  200,  404,  404,  200,  200,  200,  200,    200),
     **_row("rectify",        401, 403,   403,   200,  200,  200,  404,  404,  403,  403,  403,  403,    403),
+    **_row("upload",         401, 403,   403,   200,  200,  200,  404,  404,  403,  403,  403,  403,    403),
+    **_row("rect_file",      401, 403,   403,   200,  200,  200,  404,  404,  200,  200,  200,  200,    200),
     **_row("rectifications", 401, 403,   403,   200,  200,  200,  200,  200,  200,  200,  200,  200,    200),
     **_row("plans",          401, 403,   403,   200,  200,  200,  200,  200,  200,  200,  200,  200,    200),
     **_row("plan_create",    401, 403,   403,   403,  403,  403,  403,  403,  403,  403,  201,  403,    201),
@@ -235,9 +269,11 @@ def test_policy_table(w: QualityWorld, endpoint: str, role: str) -> None:
         if spec.route == "/quality/alerts":
             assert {r["number"] for r in rows} == ({w.alert} if mine else set())
         elif spec.route == "/quality/tasks":
-            assert {r["number"] for r in rows} == ({w.task, w.failed} if mine else set())
+            assert {r["number"] for r in rows} == (
+                {w.task, w.failed, w.rectified} if mine else set()
+            )
         else:
-            assert {r["task"] for r in rows} == ({w.failed} if mine else set())
+            assert {r["task"] for r in rows} == ({w.failed, w.rectified} if mine else set())
     if expected == 200 and spec.route == "/quality/plans":
         assert [p["id"] for p in response.json()] == ([w.plan] if role in PLATFORM else [])
 

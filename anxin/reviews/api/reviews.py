@@ -4,7 +4,6 @@ selector → render."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, BinaryIO, cast
 
 from django.http import HttpRequest
@@ -15,6 +14,7 @@ from anxin.accounts.api.auth import API_AUTH, actor_of
 from anxin.cases.selectors import case_get_for
 
 from .. import selectors, services
+from ..device import DEVICE_HEADER, device_of
 from .schemas import (
     Key,
     ReviewableOut,
@@ -28,22 +28,6 @@ from .schemas import (
 )
 
 router = Router(tags=["reviews"], auth=API_AUTH)
-DEVICE_HEADER = "X-Device-Id"
-
-
-def device_of(request: HttpRequest) -> str:
-    """What identifies the caller's device for the cluster signal: the app's X-Device-Id, else the
-    browser (User-Agent) with its address. Only a keyed hash of it is stored."""
-    given = (request.headers.get(DEVICE_HEADER) or "").strip()[:128]
-    if given:
-        return "id:" + given
-    agent = request.headers.get("User-Agent", "")
-    address = request.META.get("REMOTE_ADDR", "")
-    return (
-        "ua:" + hashlib.sha256(f"{agent}|{address}".encode()).hexdigest()
-        if agent or address
-        else ""
-    )
 
 
 def _photos(photos: list[UploadedFile] | None) -> list[BinaryIO]:
@@ -114,7 +98,7 @@ def review_create(
 def review_list(request: HttpRequest, query: Query[ReviewListQuery]) -> Any:
     filters = selectors.ReviewFilters(
         status=query.status, sku_code=query.sku, merchant_code=query.merchant,
-        negative=query.negative, unanswered=query.unanswered,
+        negative=query.negative, unanswered=query.unanswered, with_photos=query.with_photos,
     )  # fmt: skip
     page = selectors.reviews_page_for(
         actor=actor_of(request), filters=filters, cursor=query.cursor, limit=query.limit
@@ -175,3 +159,6 @@ def service_review_create(
         comment=payload.comment,
     )
     return Status(201, service)
+
+
+__all__ = ["DEVICE_HEADER", "device_of", "router"]  # device_of: pages import it from ..device

@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ConfigDict, Field, StringConstraints
 
@@ -20,6 +19,7 @@ from ..selectors import (
     ServiceFigures,
     appendable,
     appended_of,
+    author_display,
     reply_of,
     signal_explanations,
 )
@@ -38,15 +38,8 @@ def _label(enum: type[Any], value: str) -> str:
 
 
 def author_name(review: Review) -> str:
-    """What readers see of the author: "Anonymous buyer" when anonymous, else a masked name — the
-    login (z***n) or, for a shop's customer without a login, the first character of the name (张**)."""
-    if review.anonymous:
-        return _("Anonymous buyer")
-    if review.user is not None:
-        name = review.user.get_username()
-        return f"{name[0]}***{name[-1]}" if len(name) > 1 else f"{name}***"
-    name = (review.customer.name or "").strip()
-    return f"{name[0]}**" if name else _("Anonymous buyer")
+    """The masked author (kept for callers of the API package: ``selectors.author_display``)."""
+    return author_display(review)
 
 
 def photo_out(photo: ReviewPhoto) -> dict[str, Any]:
@@ -100,6 +93,7 @@ class ReviewListQuery(Schema):
     )
     negative: bool = False
     unanswered: bool = Field(default=False, description="Only reviews the shop has not answered")
+    with_photos: bool = Field(default=False, description="Only reviews with at least one photo")
     cursor: str | None = Field(default=None, max_length=200, pattern=NO_NUL)
     limit: int = Field(default=50, ge=1, le=200)
 
