@@ -94,7 +94,9 @@ def quality_world() -> QualityWorld:
                  "notes": "线头多", "penalty": "0"},
     )  # fmt: skip
     m1_admin = actor_for_user(base.users["m1_admin"])
-    rectification_submit(actor=m1_admin, task=rectified, payload={"response": "更换供应商"}, file=PDF)
+    rectification_submit(
+        actor=m1_admin, task=rectified, payload={"response": "更换供应商"}, file=PDF
+    )
     plan = plan_create(actor=inspector, payload={"name": "服装月度抽检", "category": "apparel-clothing",
                                                  "frequency": "monthly", "method": "visual",
                                                  "next_run_at": "2027-01-01T09:00:00+08:00"})  # fmt: skip
