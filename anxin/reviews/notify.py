@@ -17,6 +17,14 @@ from .choices import Part, ReviewStatus
 from .models import Review, ServiceReview
 
 SUBJECT_TYPE = "reviews.review"
+
+
+def _subject(review: Review) -> Subject:
+    """A notification names the review by its public id; the short "number" column (20
+    characters) gets the id's first part, enough for a person to tell two reviews apart."""
+    return Subject(type=SUBJECT_TYPE, number=str(review.public_id)[:8], public_id=review.public_id)
+
+
 NEGATIVE_MAX = 2  # 差评: two stars or fewer
 
 REVIEW_EVENTS: tuple[str, ...] = (
@@ -74,9 +82,7 @@ def review_published_notify(*, review: Review, at: datetime) -> None:
         render=render,
         at=at,
         merchant_id=review.merchant_id,
-        subject=Subject(
-            type=SUBJECT_TYPE, number=str(review.public_id), public_id=review.public_id
-        ),
+        subject=_subject(review),
     )
     outbox_enqueue(
         event="review.published",
@@ -138,7 +144,5 @@ def decision_notify(*, author: User | None, part: str, status: str, reason: str,
         render=render,
         at=at,
         merchant_id=merchant_id,
-        subject=Subject(type=SUBJECT_TYPE, number=str(review.public_id), public_id=review.public_id)
-        if review is not None
-        else None,
+        subject=_subject(review) if review is not None else None,
     )

@@ -167,6 +167,7 @@ def test_only_the_shop_submits_a_rectification(shops: Any) -> None:
 # --- the stored 描述相符 score ------------------------------------------------------------------
 
 
+@pytest.mark.db  # the upsert (INSERT … ON CONFLICT) is SQL each database speaks its own way
 def test_the_scan_stores_every_shops_score_and_the_page_reads_one_row(shops: Any) -> None:
     m1, m2, *_ = shops
     # when
