@@ -8,11 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 THRESHOLDS = [
-    # step, below, days, deposit factor, note
-    ("warn", Decimal("60"), 1, None, "Score below 60: the shop is warned and told what to improve."),
-    ("restrict", Decimal("50"), 1, None, "Score below 50 while warned: new orders refused, settlement held."),
-    ("deposit_increase", Decimal("40"), 1, Decimal("1.50"), "Score below 40 while restricted: the required deposit rises 1.5×."),
-    ("exit", Decimal("30"), 2, None, "Score below 30 two days running: an exit is proposed to the platform's administrators, who decide."),
+    # step, below, days, deposit factor, note: the note is what an administrator writes when
+    # changing a row (shown as written); what each step does the pages say in the reader's language
+    ("warn", Decimal("60"), 1, None, ""),
+    ("restrict", Decimal("50"), 1, None, ""),
+    ("deposit_increase", Decimal("40"), 1, Decimal("1.50"), ""),
+    ("exit", Decimal("30"), 2, None, ""),
 ]  # fmt: skip
 
 

@@ -25,6 +25,7 @@ AUDIENCES = (
     "feedback",
     "mail",
     "assistant",
+    "reputation",
 )
 Page = tuple[str, str, Callable[[Any], str]]
 

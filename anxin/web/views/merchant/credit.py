@@ -266,7 +266,7 @@ def history_svg(points: list[Any], *, label: str) -> SafeString:
             )
     return format_html(
         '<svg class="credit-chart" viewBox="0 0 {} {}" role="img" aria-label="{}" '
-        'preserveAspectRatio="xMidYMid meet" style="width:100%;height:auto;max-height:300px">'
+        'preserveAspectRatio="xMidYMid meet">'
         "<title>{}</title>{}</svg>",
         CHART_W,
         CHART_H,
