@@ -10,11 +10,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 DOC = ROOT / "docs" / "domain.md"
 
-RULE_ID = re.compile(r"\b([PRMT])-(\d+)\b")
+RULE_ID = re.compile(r"\b([PRMTQC])-(\d+)\b")
 # "#5", "#2/#3", "#2–#7"; not HTML entities (&#215;) nor colour codes (#999, #02).
 DEADLINE = re.compile(r"(?<![&\w])#([1-9]\d?)\b(?![0-9A-Fa-f])")
 ARTICLE = re.compile(
-    r"\b(CPL |Consumer Protection Law,? )?arts?\.\s?(\d+)(?:\s?([–-]|and)\s?(\d+))?",
+    r"\b(CPL |Consumer Protection Law,? |PIPL )?arts?\.\s?(\d+)(?:\s?([–-]|and)\s?(\d+))?",
     re.IGNORECASE,
 )
 
@@ -25,7 +25,7 @@ def cited(text: str, *, deadlines: bool = True) -> set[str]:
     if deadlines:
         ids |= {f"#{number}" for number in DEADLINE.findall(text)}
     for law, first, joint, last in ARTICLE.findall(text):
-        prefix = "CPL art." if law else "art."
+        prefix = "PIPL art." if law.strip() == "PIPL" else "CPL art." if law else "art."
         if joint == "and":
             numbers: Iterable[int] = (int(first), int(last))
         else:
