@@ -108,7 +108,9 @@ def pages(q) -> list[str]:
 def test_inspectors_open_every_page(q, who, language):
     c = client(q[who], language)
     for url in pages(q):
-        assert c.get(url).status_code == 200, url
+        response = c.get(url)
+        assert response.status_code == 200, url
+        assert " style=" not in response.content.decode(), url  # classes, never inline styles
 
 
 @pytest.mark.parametrize("who", ["agent", "arbitrator", "merchant", "consumer"])
@@ -331,3 +333,31 @@ def test_reinspection_after_the_rectification_passes_and_relists(q):
     assert task.status == "passed" and task.round == 2
     assert Sku.objects.get(pk=q["sku"].pk).status == SkuStatus.LISTED
     assert QualityNotice.unscoped.get(task=task).resolved_at is not None
+
+
+def test_the_inspector_opens_the_file_the_shop_attached_to_its_rectification(q, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    c = client(q["inspector"])
+    assert c.post(task_url(q["task"], "inspect"), fail_payload()).status_code == 302
+    task = QualityTask.unscoped.get(pk=q["task"].pk)
+    body = c.get(task_url(task)).content.decode()
+    assert "/api/v1/quality/rectifications/" not in body  # nothing attached yet
+    rectification_submit(
+        actor=actor_for_user(q["merchant"]), task=task,
+        payload={"response": "已更换面料供应商，附检测报告"}, file=PDF,
+    )  # fmt: skip
+    rect = task.rectifications.get()
+    link = f"/api/v1/quality/rectifications/{rect.public_id}/file"
+    for who in ("inspector", "admin"):
+        page = client(q[who]).get(task_url(task)).content.decode()
+        section = page[
+            page.index('id="rectifications"') : page.index(
+                "</section>", page.index('id="rectifications"')
+            )
+        ]
+        assert f'href="{link}"' in section and "file.pdf" in section
+        opened = client(q[who]).get(link)
+        assert opened.status_code == 200 and opened["Content-Type"] == "application/pdf"
+        assert opened["Content-Security-Policy"] == "sandbox"
+    assert client(q["inspector"], "zh-hans").get(task_url(task)).status_code == 200
+    assert client(q["consumer"]).get(link).status_code in (403, 404)

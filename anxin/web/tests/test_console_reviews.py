@@ -201,3 +201,21 @@ def test_the_moderation_link_is_in_the_menu_of_moderators_only(world, who):
     body = client(user).get("/", follow=True).content.decode()
     links = re.findall(r'href="([^"]+)"', NAV.search(body).group(1))
     assert (reverse("console_reviews:queue") in links) is (who != "arbitrator")
+
+
+def test_an_item_shows_the_login_and_the_public_mask(world, flagged):
+    body = client(world.agent).get(item_url(flagged)).content.decode()
+    assert '<span translate="no">consumer</span>' in body  # moderators see who wrote it
+    assert '<dd class="public-author">c***r</dd>' in body  # and what the public sees
+
+
+def test_an_anonymous_review_is_shown_as_the_public_sees_it(world):
+    review = review_create(
+        actor=world.actor(world.consumer), line=line_of(world.second_order), stars=1,
+        text="有问题请打我电话 13912345678 联系", anonymous=True,
+    )  # fmt: skip
+    item = ModerationItem.unscoped.get(review=review)
+    body = client(world.agent).get(item_url(item)).content.decode()
+    assert '<dd class="public-author">Anonymous buyer</dd>' in body
+    zh = client(world.agent, "zh-hans").get(item_url(item)).content.decode()
+    assert '<dd class="public-author">匿名用户</dd>' in zh

@@ -67,6 +67,49 @@ def test_review_filters(world, as_user, show, shown, hidden):
     assert shown in page and hidden not in page
 
 
+def test_the_with_photos_tab_lists_reviews_with_a_photo_or_an_appended_photo(world, as_user):
+    from anxin.cases.tests.helpers import delivered_order
+    from anxin.reviews.services import review_append
+
+    pictured = reviewed(world, stars=4, text="有图有真相", photos=[png_bytes((64, 48))])
+    plain = reviewed(world, order=world.second_order, stars=5, text="很好")
+    later = review_append(actor=world.actor(world.consumer), review=plain, text="用了一周还不错",
+                          photos=[png_bytes((40, 40))])  # fmt: skip
+    bare = reviewed(world, order=delivered_order(world.shop, "E1003"), stars=3, text="一般般")
+    client = as_user(world.merchant)
+    page = body(client.get("/shop/reviews/"))
+    assert 'href="?show=with_photos"' in page and "With photos" in page
+    assert f'id="review-{bare.public_id}"' in page
+    shown = body(client.get("/shop/reviews/?show=with_photos"))
+    assert 'href="?show=with_photos" aria-current="page"' in shown
+    assert f'id="review-{pictured.public_id}"' in shown
+    # a review whose only photo came with its 追评 counts too; the photo shows with the 追评
+    assert f'id="review-{plain.public_id}"' in shown
+    card = shown[shown.index(f'id="review-{plain.public_id}"') :]
+    card = card[card.index('class="explanation appended"') : card.index("</article>")]
+    photo = later.review.photos.get()
+    assert f"/api/v1/reviews/{plain.public_id}/photos/{photo.public_id}" in card
+    assert f'id="review-{bare.public_id}"' not in shown
+    assert (
+        as_user(world.merchant, "zh-hans").get("/shop/reviews/?show=with_photos").status_code == 200
+    )
+
+
+def test_the_reviews_page_masks_authors_like_every_page(world, as_user):
+    from anxin.reviews.selectors import author_display
+
+    named = reviewed(world, stars=4, text="署名评价")
+    hidden = review_create(actor=world.actor(world.consumer),
+                           line=world.second_order.lines.get(external_id="L1"), stars=5,
+                           text="匿名评价", anonymous=True)  # fmt: skip
+    page = body(as_user(world.merchant).get("/shop/reviews/"))
+    assert author_display(named) == "c***r" and "c***r ·" in page
+    assert "Anonymous buyer ·" in page and author_display(hidden) == "Anonymous buyer"
+    assert ">consumer<" not in page and "consumer ·" not in page
+    zh = body(as_user(world.merchant, "zh-hans").get("/shop/reviews/"))
+    assert "匿名用户" in zh
+
+
 def test_a_merchant_sees_only_its_own_shops_reviews(world, as_user):
     reviewed(world)
     other = as_user(world.other_merchant).get("/shop/reviews/")
@@ -354,3 +397,69 @@ def test_another_shop_cannot_see_or_rectify(world, as_user):
 @pytest.mark.parametrize("who", ["consumer", "agent", "admin"])
 def test_quality_page_is_for_merchants(world, as_user, who):
     assert as_user(getattr(world, who)).get("/shop/quality/").status_code == 403
+
+
+def test_a_rectification_with_a_file_the_shop_and_the_inspector_open(world, as_user):
+    task = rectification_asked(world)
+    client = as_user(world.merchant)
+    response = client.post(f"/shop/quality/tasks/{task.number}/rectify/", {
+        "response": "已更正尺码表，附供应商检测报告。", "file": pdf_file("检测报告.pdf")})  # fmt: skip
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == "reinspecting"
+    rect = task.rectifications.get()
+    assert rect.file and rect.file_name == "检测报告.pdf"
+    page = body(client.get("/shop/quality/"))
+    sent = page[page.index('id="sent-title"') :]
+    link = f"/api/v1/quality/rectifications/{rect.public_id}/file"
+    assert f'id="sent-{rect.public_id}"' in sent and "已更正尺码表" in sent
+    assert f'href="{link}"' in sent and "检测报告.pdf" in sent
+    # the link opens with the shop's session; the PDF is sandboxed
+    opened = client.get(link)
+    assert opened.status_code == 200 and opened["Content-Type"] == "application/pdf"
+    assert opened["Content-Security-Policy"] == "sandbox"
+    assert b"".join(opened.streaming_content).startswith(b"%PDF")
+    # another shop neither sees nor opens it
+    other = as_user(world.other_merchant)
+    assert link not in body(other.get("/shop/quality/"))
+    assert other.get(link).status_code == 404
+    assert as_user(world.merchant, "zh-hans").get("/shop/quality/").status_code == 200
+
+
+def test_a_rectification_without_a_file_shows_no_link(world, as_user):
+    task = rectification_asked(world)
+    client = as_user(world.merchant)
+    response = client.post(f"/shop/quality/tasks/{task.number}/rectify/",
+                           {"response": "已更正尺码表。"})  # fmt: skip
+    assert response.status_code == 302
+    page = body(client.get("/shop/quality/"))
+    assert "已更正尺码表" in page[page.index('id="sent-title"') :]
+    assert "/api/v1/quality/rectifications/" not in page
+
+
+@pytest.mark.parametrize(
+    "upload",
+    [
+        SimpleUploadedFile("x.pdf", b"MZ\x90\x00not a pdf", content_type="application/pdf"),
+        SimpleUploadedFile(
+            "x.pdf",
+            b"%PDF-1.4\n/JavaScript (app.alert(1))\n%%EOF\n",
+            content_type="application/pdf",
+        ),
+        SimpleUploadedFile("empty.png", b"", content_type="image/png"),
+    ],
+    ids=["not-a-pdf", "pdf-with-script", "empty"],
+)
+def test_a_bad_rectification_file_is_a_field_error(world, as_user, upload):
+    task = rectification_asked(world)
+    upload.seek(0)
+    response = as_user(world.merchant).post(
+        f"/shop/quality/tasks/{task.number}/rectify/",
+        {"response": "见附件", "file": upload},
+    )
+    assert response.status_code == 422
+    page = body(response)
+    assert f'id="rectify-{task.number}-file-error"' in page
+    assert "见附件" in page  # what the shop wrote is kept
+    task.refresh_from_db()
+    assert task.status == "failed" and not task.rectifications.get().file

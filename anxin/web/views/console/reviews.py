@@ -35,6 +35,7 @@ from anxin.reviews.models import ModerationItem, Review
 from anxin.reviews.permissions import MODERATORS
 from anxin.reviews.selectors import (
     appended_of,
+    author_display,
     moderation_get_for,
     moderation_page,
     reply_of,
@@ -236,6 +237,8 @@ def _review_context(item: ModerationItem) -> dict[str, Any]:
     return {
         "review": review,
         "review_status": _label(ReviewStatus, review.status),
+        # moderators see the login (fraud signals need it) and what the public sees instead
+        "public_author": author_display(review),
         "photos": _photos(item, review, Part.REVIEW),
         "appended": appended,
         "appended_status": _label(ReviewStatus, appended.status) if appended else "",

@@ -4,7 +4,10 @@ described" more often than their category — with the words consumers used (siz
 material…) — and the month's quality report (rates against the category, what to do).
 
 Reads come from ``anxin.quality`` (selectors, ``report.quality_report_for``); a rectification goes
-to ``quality.services.rectification_submit`` (POST/redirect/GET; refused → the field at fault, 422).
+to ``quality.services.rectification_submit`` with an optional file (a certificate, a test report,
+a photo of the corrected label: POST/redirect/GET; refused → the field at fault, 422). The
+rectifications already sent are listed with their file, opened through the quality API's download
+route (``/api/v1/quality/rectifications/{id}/file``, which reads the session: the shop's own only).
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ from anxin.core import clock
 from anxin.core.errors import DomainError
 from anxin.quality.choices import AlertStatus, Metric, RectificationStatus, TaskStatus
 from anxin.quality.lexicon import ASPECTS
+from anxin.quality.models import Rectification
 from anxin.quality.report import QualityReport, SkuReportRow, quality_report_for
-from anxin.quality.selectors import alert_list_for, task_get_for
+from anxin.quality.selectors import alert_list_for, rectification_list_for, task_get_for
 from anxin.quality.services import rectification_submit
 
 from ..common import MERCHANTS, actor, audience, flash_error
@@ -36,6 +40,8 @@ from .reviews import shop_for, shops_of
 
 MAX_RESPONSE = 4000
 ALERTS_SHOWN = 20
+SENT_SHOWN = 10
+OPEN_RECT = (RectificationStatus.REQUESTED, RectificationStatus.OVERDUE)
 MONTHS_BACK = 12
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 METRICS = dict(Metric.choices)
@@ -49,6 +55,31 @@ class RectificationForm(forms.Form):
         max_length=MAX_RESPONSE,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    file = forms.FileField(
+        label=gettext_lazy("A supporting file (optional): PDF, JPEG or PNG, up to 10 MB"),
+        required=False,
+    )
+
+
+def file_url(rectification: Rectification) -> str:
+    """The API's download route of a rectification's file (session-authenticated, scoped to the
+    shop and platform staff; a PDF is served under a sandbox CSP); "" without a file."""
+    if not rectification.file:
+        return ""
+    return f"/api/v1/quality/rectifications/{rectification.public_id}/file"
+
+
+def sent_rectifications(viewer: Any, shop: Merchant) -> list[dict[str, Any]]:
+    """The shop's rectifications already sent (submitted, then accepted or not), newest first."""
+    rows = (
+        rectification_list_for(actor=viewer)
+        .filter(merchant_id=shop.pk)
+        .exclude(status__in=OPEN_RECT)[:SENT_SHOWN]
+    )
+    return [
+        {"r": r, "status": RECT_STATUSES.get(r.status, r.status), "file_url": file_url(r)}
+        for r in rows
+    ]
 
 
 def pct(rate: float | None) -> str:
@@ -153,6 +184,7 @@ def quality_context(
         "skus": rows,
         "rectifications": [(r, said(r.aspects)) for r in report.rectifications],
         "rect_statuses": RECT_STATUSES,
+        "sent": sent_rectifications(viewer, shop),
         "open_tasks": [(t, TASK_STATUSES.get(t.status, t.status)) for t in report.open_tasks],
         "failed": failed,
         "form": form or RectificationForm(),
@@ -172,17 +204,20 @@ def rectify_post(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("merchant_reputation:quality")
     viewer = actor(request)
     task = task_get_for(actor=viewer, number=number[:20])
-    form = RectificationForm(request.POST)
+    form = RectificationForm(request.POST, request.FILES)
     status = 422
     if form.is_valid():
         try:
             rectification_submit(
-                actor=viewer, task=task, payload={"response": form.cleaned_data["response"].strip()}
+                actor=viewer,
+                task=task,
+                payload={"response": form.cleaned_data["response"].strip()},
+                file=form.cleaned_data["file"],
             )
         except DomainError as error:
             fields = flash_error(request, error)
             for name, text in fields.items():
-                form.add_error("response" if name == "response" else None, text)
+                form.add_error(name if name in form.fields else None, text)
             if not fields:
                 status = error.status
         else:

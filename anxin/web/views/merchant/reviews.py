@@ -23,11 +23,12 @@ from django.utils.translation import gettext_lazy
 from anxin.catalog.models import Merchant
 from anxin.core.actors import Actor
 from anxin.core.errors import DomainError, NotFound
-from anxin.reviews.choices import ReviewStatus
+from anxin.reviews.choices import Part, ReviewStatus
 from anxin.reviews.models import Review
 from anxin.reviews.selectors import (
     ReviewFilters,
     appended_of,
+    author_display,
     reply_of,
     review_get_for,
     review_summary,
@@ -53,8 +54,6 @@ TAB_FILTERS: dict[str, dict[str, Any]] = {
     "unanswered": {"unanswered": True},
     "with_photos": {"with_photos": True},
 }
-if "with_photos" not in ReviewFilters.__dataclass_fields__:  # until the selector offers it
-    del FILTERS["with_photos"]
 STATUS_LABELS = dict(ReviewStatus.choices)
 
 
@@ -85,34 +84,24 @@ class ReviewRow:
     review: Review
     stars: str
     author: str
-    photos: list[Any]
+    photos: list[Any]  # the review's own photos
     appended: Any
+    appended_photos: list[Any]  # the 追评's (shown with it)
     reply: Any
     status_label: str
     hidden: bool
     failed: bool = False  # the reply form that was refused (shown open, with its error)
 
 
-def author_of(review: Review) -> str:
-    """The author as the public list shows it: 匿名用户 / "张**" style, never the full name."""
-    if review.anonymous:
-        return _("Anonymous")
-    name = ""
-    user = getattr(review, "user", None)
-    if user is not None:
-        name = user.get_full_name() or user.get_username()
-    if not name:
-        return _("A consumer")
-    return name[0] + "**"
-
-
 def review_row(review: Review, failed: str = "") -> ReviewRow:
+    photos = list(review.photos.all())  # prefetched by the list selector
     return ReviewRow(
         review=review,
         stars="★" * review.stars + "☆" * (5 - review.stars),
-        author=author_of(review),
-        photos=list(review.photos.all()),
+        author=author_display(review),  # the one mask of every page and the API
+        photos=[p for p in photos if p.part != Part.APPENDED],
         appended=appended_of(review),
+        appended_photos=[p for p in photos if p.part == Part.APPENDED],
         reply=reply_of(review),
         status_label=str(STATUS_LABELS.get(review.status, review.status)),
         hidden=review.status != ReviewStatus.PUBLISHED,

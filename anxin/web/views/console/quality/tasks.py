@@ -2,7 +2,7 @@
 all), taking a task, and the task page — the SKU's p-chart drawn on the server, what consumers
 said about it, the inspection record form (sample, method, laboratory, report file, result), what
 a failure sets off (taken off sale, penalty from the deposit, public notice, rectification with a
-deadline), the rectifications, the inspections with their reports, and the history."""
+deadline), the rectifications (with the file the shop attached), the inspections with their reports, and the history."""
 
 from __future__ import annotations
 
@@ -62,6 +62,14 @@ EVENT_LABELS: dict[str, Any] = {
     "cancel": gettext_lazy("Cancelled"),
 }
 LIST_MAX = 200
+
+
+def rectification_file_url(rectification: Any) -> str:
+    """The file the shop attached to its rectification, through the quality API's download route
+    (session-authenticated; inspectors and platform staff may read it, a PDF is sandboxed)."""
+    if not rectification.file:
+        return ""
+    return f"/api/v1/quality/rectifications/{rectification.public_id}/file"
 
 
 def _label(choices: Any, code: str) -> str:
@@ -208,7 +216,10 @@ def task_page(
     actions = task_actions_for(actor=viewer, task=task)
     notice = getattr(task, "notice", None) if task.status not in (TaskStatus.OPEN,) else None
     alert = task.alert
-    rectifications = [(r, _label(RectificationStatus, r.status)) for r in task.rectifications.all()]
+    rectifications = [
+        (r, _label(RectificationStatus, r.status), rectification_file_url(r))
+        for r in task.rectifications.all()
+    ]
     inspections = [
         (i, _label(InspectionMethod, i.method), _label(InspectionResult, i.result))
         for i in task.inspections.all()
