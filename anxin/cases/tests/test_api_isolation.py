@@ -21,6 +21,9 @@ from django.test import Client
 
 from anxin.cases.models import Case
 from anxin.core import clock
+from anxin.credit.api.routes import router as credit_router
+from anxin.quality.api.routes import router as quality_router
+from anxin.reviews.api.routes import router as reviews_router
 from config.api import api as ninja_api
 from conftest import ApiClient
 
@@ -226,6 +229,25 @@ CATALOG_ORDER_ROUTES = {
     ("GET", "/deposit"),
     ("POST", "/merchants/{code}/deposit/top-ups"),
 }
+
+
+def _routes_of(router: Any, prefix: str = "") -> set[tuple[str, str]]:
+    """Every (method, path) of a router and of the routers it includes."""
+    routes = {
+        (method.upper(), f"{prefix}{path}")
+        for path, view in router.path_operations.items()
+        for operation in view.operations
+        for method in operation.methods
+    }
+    for sub_prefix, sub, *_ in router._routers:
+        routes |= _routes_of(sub, f"{prefix}{sub_prefix}")
+    return routes
+
+
+# Reviews, product quality and merchant credit: each app's own test_api_isolation.py has the role
+# matrix of every one of its routes and fails when a route lacks a row there.
+CATALOG_ORDER_ROUTES |= _routes_of(reviews_router) | _routes_of(quality_router)
+CATALOG_ORDER_ROUTES |= _routes_of(credit_router)
 
 
 def _row(endpoint: str, *statuses: int) -> dict[tuple[str, str], int]:

@@ -44,6 +44,7 @@ def demo_world(django_db_setup, django_db_blocker):
                 str(CASES),
                 "--seed",
                 "11",
+                "--no-reputation",
                 stdout=out,
             )
         yield out.getvalue()
@@ -138,7 +139,7 @@ def test_a_second_if_empty_run_opens_no_cases(demo):
     before = _snapshot()
     out = StringIO()
     # when
-    call_command("demo_data", "--orders", "50", "--if-empty", stdout=out)
+    call_command("demo_data", "--orders", "50", "--if-empty", "--no-reputation", stdout=out)
     # then
     assert _snapshot() == before
     assert "demo cases not opened" in out.getvalue()

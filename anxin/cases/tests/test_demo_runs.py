@@ -46,7 +46,9 @@ def test_an_if_empty_run_gives_a_demo_world_without_cases_its_cases(db, frozen_c
     demo_load(orders=ORDERS, seed=5)
     out = StringIO()
     # when
-    call_command("demo_data", "--orders", "50", "--cases", "8", "--if-empty", stdout=out)
+    call_command(
+        "demo_data", "--orders", "50", "--cases", "8", "--if-empty", "--no-reputation", stdout=out
+    )
     # then
     assert 6 <= Case.objects.count() <= 8
     assert "Orders already exist" in out.getvalue()
@@ -54,6 +56,8 @@ def test_an_if_empty_run_gives_a_demo_world_without_cases_its_cases(db, frozen_c
 
 def test_no_cases_when_asked_for_none(db, frozen_clock):
     # given / when
-    call_command("demo_data", "--orders", "40", "--cases", "0", stdout=StringIO())
+    call_command(
+        "demo_data", "--orders", "40", "--cases", "0", "--no-reputation", stdout=StringIO()
+    )
     # then
     assert not Case.objects.exists()

@@ -92,6 +92,8 @@ def test_demo_data_without_banner_prints_no_login_or_token(db, frozen_clock):
     # given
     out = StringIO()
     # when
-    call_command("demo_data", "--orders", "6", "--cases", "0", "--no-banner", stdout=out)
+    call_command(
+        "demo_data", "--orders", "6", "--cases", "0", "--no-banner", "--no-reputation", stdout=out
+    )
     # then
     assert DEMO_PASSWORD not in out.getvalue() and "anx_" not in out.getvalue()

@@ -47,7 +47,9 @@ def demo_world(django_db_setup, django_db_blocker):
     with rows_for_the_group(django_db_blocker):
         out = StringIO()
         with django_db_blocker.unblock(), clock.frozen(NOW):
-            call_command("demo_data", "--orders", str(ORDERS), "--seed", "11", stdout=out)
+            call_command(
+                "demo_data", "--orders", str(ORDERS), "--seed", "11", "--no-reputation", stdout=out
+            )
         yield out.getvalue()
 
 
@@ -244,7 +246,7 @@ def test_if_empty_is_a_no_op_on_a_second_run(demo):
     before = (Order.objects.count(), Customer.objects.count(), User.objects.count())
     out = StringIO()
     # when
-    call_command("demo_data", "--orders", "50", "--if-empty", stdout=out)
+    call_command("demo_data", "--orders", "50", "--if-empty", "--no-reputation", stdout=out)
     # then
     assert (Order.objects.count(), Customer.objects.count(), User.objects.count()) == before
     assert "not loaded" in out.getvalue() and DEMO_PASSWORD in out.getvalue()

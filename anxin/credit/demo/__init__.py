@@ -41,8 +41,8 @@ SEEDED: dict[str, tuple[int, str, Profile]] = {
         return_rate=0.03, not_as_described=0.05, answered=1.0, refund_hours=12, dispute_rate=0.005,
         ruled=0.5, loss=0.05, csat=4.9, surveyed=0.5)),
     "nuanrong": (140, "apparel-underwear", Profile(
-        return_rate=0.115, not_as_described=0.28, answered=0.5, refund_hours=200, dispute_rate=0.26,
-        ruled=0.58, loss=0.83, csat=2.6, surveyed=0.4)),
+        return_rate=0.08, not_as_described=0.22, answered=0.7, refund_hours=150, dispute_rate=0.19,
+        ruled=0.55, loss=0.8, csat=2.5, surveyed=0.4)),
     "xiaolu-life": (150, "appliances-small", Profile(
         return_rate=0.15, not_as_described=0.4, answered=0.35, refund_hours=300, dispute_rate=0.4,
         ruled=0.7, loss=0.95, csat=2.0, surveyed=0.4)),

@@ -22,7 +22,7 @@ def test_demo_credit_has_a_shop_in_every_tier_a_sanction_and_an_appeal() -> None
     with clock.frozen(NOW):
         # demo_data ends with demo_credit, after the disputes, reviews and quality demos
         call_command(
-            "demo_data", "--orders", "400", "--cases", "40", "--no-banner", stdout=StringIO()
+            "demo_data", "--orders", "2000", "--cases", "120", "--no-banner", stdout=StringIO()
         )
     latest = CreditSnapshot.objects.latest("day").day
     tiers: dict[str, set[str]] = {t: set() for t in Tier.values}

@@ -56,6 +56,7 @@ def demo_world(django_db_setup, django_db_blocker, tmp_path_factory):
                 "--cases", str(CASES),
                 "--seed", "11",
                 "--no-banner",
+                "--no-reputation",
                 stdout=out,
             )  # fmt: skip
         yield out.getvalue()
@@ -270,7 +271,9 @@ def test_a_second_run_opens_nothing(demo):
     out = StringIO()
     # when
     call_command("demo_disputes", stdout=out)
-    call_command("demo_data", "--orders", "50", "--if-empty", "--no-banner", stdout=out)
+    call_command(
+        "demo_data", "--orders", "50", "--if-empty", "--no-banner", "--no-reputation", stdout=out
+    )
     # then
     assert list(Dispute.unscoped.order_by("pk").values_list("number", "status")) == before
     assert Case.unscoped.count() == cases

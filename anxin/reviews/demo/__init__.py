@@ -82,7 +82,7 @@ def _write(rng: random.Random, result: DemoReviews, line: OrderLine, at: datetim
             review = review_create(
                 actor=_buyer(line), line=line, stars=stars,
                 description_stars=max(1, min(5, stars + rng.choice((-1, 0, 0, 0, 1)))),
-                text=text if text is not None else rng.choice(texts.BY_STARS[stars]),
+                text=text if text is not None else texts.review_text(rng, stars),
                 anonymous=rng.random() < 0.2, photos=photos, device=device,
             )  # fmt: skip
         except DomainError as exc:
@@ -130,6 +130,27 @@ def _queue_examples(
         )
 
 
+def _queue_lines(
+    lines: list[tuple[OrderLine, datetime]], now: datetime
+) -> list[tuple[OrderLine, datetime]]:
+    """The lines the moderation examples use: one for each held text, then five lines of one
+    shop bought by five different buyers (recent ones if a shop has them, else any)."""
+    recent = [(line, s) for line, s in lines if s >= now - timedelta(days=20)]
+    held = (recent or lines)[: len(texts.HELD)]
+    taken = {line.pk for line, _ in held}
+    for pool in (recent, lines):
+        by_shop: dict[int, dict[int, tuple[OrderLine, datetime]]] = {}
+        for line, signed in pool:
+            if line.pk not in taken:
+                by_shop.setdefault(line.order.merchant_id, {}).setdefault(
+                    line.order.customer_id, (line, signed)
+                )
+        best = max(by_shop.values(), key=len, default={})
+        if len(best) >= 5:
+            return held + list(best.values())[:5]
+    return held
+
+
 def demo_reviews(*, seed: int = 2026) -> DemoReviews:
     """Reviews of about 45 % of the delivered lines (at most 600), then the moderation examples
     and the service reviews of about half of the finished requests."""
@@ -144,8 +165,7 @@ def demo_reviews(*, seed: int = 2026) -> DemoReviews:
         return result
     rng = random.Random(seed)
     rng.shuffle(lines)
-    recent = [(line, s) for line, s in lines if s >= now - timedelta(days=20)]
-    queue_lines = recent[:12]
+    queue_lines = _queue_lines(lines, now)
     chosen = {line.pk for line, _ in queue_lines}
     rest = [(line, s) for line, s in lines if line.pk not in chosen]
     with override_settings(ANXIN_OUTBOX_DELIVER_ON_COMMIT=False), transaction.atomic():

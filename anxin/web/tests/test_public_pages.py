@@ -220,7 +220,8 @@ def test_the_public_pages_read_a_fixed_number_of_queries(
     world, reviewed, django_assert_max_num_queries
 ) -> None:
     """Whatever the number of reviews on the page (photos, 追评 and replies are prefetched)."""
-    with django_assert_max_num_queries(16):
+    # 17: no daily 描述相符 row exists yet in this world, so quality computes it for this shop alone
+    with django_assert_max_num_queries(17):
         assert anonymous().get(f"/merchants/{world.shop.code}/").status_code == 200
     with django_assert_max_num_queries(8):
         assert anonymous().get(product_url(world)).status_code == 200

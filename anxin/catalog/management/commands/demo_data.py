@@ -41,6 +41,12 @@ class Command(BaseCommand):
             "cases (a demo world without cases gets them)",
         )
         parser.add_argument(
+            "--no-reputation",
+            action="store_true",
+            help="leave out the reviews, product quality and merchant credit demos (tests of the "
+            "world, the cases and the disputes use this; those apps' own tests load theirs)",
+        )
+        parser.add_argument(
             "--no-banner",
             action="store_true",
             help="print no logins, address or token (make run prints them last, with demo_banner)",
@@ -74,10 +80,11 @@ class Command(BaseCommand):
         # The service desk's demo tickets, by name too (the catalog does not know the desk).
         call_command("demo_tickets", stdout=self.stdout)
         call_command("demo_disputes", seed=options["seed"], stdout=self.stdout)
-        # Reviews and quality first: the merchants' credit reads their figures.
-        call_command("demo_reviews", seed=options["seed"], stdout=self.stdout)
-        call_command("demo_quality", seed=options["seed"], stdout=self.stdout)
-        call_command("demo_credit", seed=options["seed"], stdout=self.stdout)
+        if not options["no_reputation"]:
+            # Reviews and quality first: the merchants' credit reads their figures.
+            call_command("demo_reviews", seed=options["seed"], stdout=self.stdout)
+            call_command("demo_quality", seed=options["seed"], stdout=self.stdout)
+            call_command("demo_credit", seed=options["seed"], stdout=self.stdout)
         if len(result.logins_created) < len(DEMO_LOGINS):
             self.stdout.write("Logins that existed before were left as they were.")
         self._banner(options, token=result.token, merchant=result.token_merchant)

@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from anxin.cases.choices import TERMINAL as CASE_FINISHED
 from anxin.cases.selectors import case_get_for
 from anxin.core.errors import DomainError, ValidationFailed
-from anxin.reviews.api.reviews import device_of
 from anxin.reviews.choices import ReviewStatus
+from anxin.reviews.device import device_of
 from anxin.reviews.selectors import (
     append_deadline,
     appendable,

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from anxin.catalog.models import Merchant, Sku
-from anxin.quality.accuracy import merchant_accuracy
-from anxin.reviews.api.schemas import author_name
+from anxin.quality.scores import description_score
 from anxin.reviews.choices import ReviewStatus
 from anxin.reviews.selectors import (
     appended_of,
+    author_display,
     public_reviews_page,
     reply_of,
     review_summary,
@@ -110,7 +110,7 @@ def review_card(review: Any, *, public: bool = True) -> ReviewCard:
         stars=review.stars,
         stars_label=stars_label(review.stars),
         description_stars=review.description_stars,
-        author=author_name(review),
+        author=author_display(review),
         created_at=review.created_at,
         text=review.text,
         photos=[
@@ -183,7 +183,7 @@ class DsrTile:
 def dsr_row(merchant: Merchant) -> list[DsrTile]:
     """描述相符 (quality's description score: returns 'not as described' against the category,
     blended with the 'as described' stars of reviews) and the three after-sales service scores."""
-    accuracy = merchant_accuracy(merchant_id=merchant.pk)
+    accuracy = description_score(merchant_id=merchant.pk)  # the daily stored row
     tiles = [
         DsrTile(
             label=_("As described"),
