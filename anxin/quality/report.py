@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anxin.accounts.models import User
@@ -78,19 +78,19 @@ def _todo(
 ) -> list[str]:
     todo: list[str] = []
     for r in rects:
-        todo.append(_t("Submit the rectification of %(sku)s by %(due)s.")
+        todo.append(gettext("Submit the rectification of %(sku)s by %(due)s.")
                     % {"sku": r.task.sku.code, "due": r.due_at.date().isoformat()})  # fmt: skip
     for row in rows:
         if row.flagged:
-            advice = "; ".join(a.advice for a in row.aspects[:2]) or _t("Review the listing.")
-            todo.append(_t("%(sku)s is returned as not as described more often than its category: %(advice)s")
+            advice = "; ".join(a.advice for a in row.aspects[:2]) or gettext("Review the listing.")
+            todo.append(gettext("%(sku)s is returned as not as described more often than its category: %(advice)s")
                         % {"sku": row.code, "advice": advice})  # fmt: skip
     for task in tasks:
         if task.status in (TaskStatus.OPEN, TaskStatus.INSPECTING):
-            todo.append(_t("%(sku)s is being inspected (task %(number)s): keep samples available.")
+            todo.append(gettext("%(sku)s is being inspected (task %(number)s): keep samples available.")
                         % {"sku": task.sku.code, "number": task.number})  # fmt: skip
     if not todo:
-        todo.append(_t("Nothing to put right this month. Keep it up."))
+        todo.append(gettext("Nothing to put right this month. Keep it up."))
     return todo
 
 
