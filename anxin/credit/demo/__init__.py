@@ -50,6 +50,16 @@ SEEDED: dict[str, tuple[int, str, Profile]] = {
         return_rate=0.25, not_as_described=0.6, answered=0.15, refund_hours=500, dispute_rate=0.6,
         ruled=0.8, loss=0.99, csat=1.3, surveyed=0.5)),
 }  # fmt: skip
+# Where each seeded shop's score must land today (inside its tier, away from the edges, and for the
+# appellant above the restriction line of 50).
+BANDS: dict[str, tuple[float, float]] = {
+    "bulv-shoes": (87.0, 101.0),
+    "nuanrong": (62.0, 68.0),
+    "xiaolu-life": (52.0, 58.0),
+    "meichu": (0.0, 35.0),
+}
+STEP_CASES = 20  # requests a steering batch adds
+STEPS_MAX = 25
 APPELLANT = "xiaolu-life"
 STATEMENT = (
     "近两周客服人手不足导致响应超时，现已增加两名售后客服并启用超时提醒；"
@@ -68,6 +78,31 @@ class DemoCredit:
 
 def _evening(day: object) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(21, 0)))  # type: ignore[arg-type]
+
+
+def _steer(shop: Merchant, category: str, cases: int, band: tuple[float, float], seed: int) -> None:
+    """Put the shop's score inside ``band`` whatever the world around it: the category norms
+    depend on how large a demo world was loaded, so after its own history the shop gets more
+    requests, from a better or a worse shop's profile, until today's score lands in the band."""
+    low, high = band
+    first = cases
+    for step in range(STEPS_MAX):
+        credit_recompute(sanctions=False)
+        snapshot = CreditSnapshot.unscoped.filter(merchant=shop).order_by("-day").first()
+        score = float(snapshot.score) if snapshot is not None else None
+        if score is None or low <= score < high:
+            return
+        profile = SEEDED["bulv-shoes"][2] if score < low else SEEDED["meichu"][2]
+        synthetic_shop(
+            code=f"{shop.code}-{step}",
+            cases=STEP_CASES,
+            profile=profile,
+            category=category,
+            seed=seed,
+            merchant=shop,
+            first=first,
+        )
+        first += STEP_CASES
 
 
 def demo_credit(*, seed: int = 2026) -> DemoCredit:
@@ -91,6 +126,8 @@ def demo_credit(*, seed: int = 2026) -> DemoCredit:
             now=real_now,
             merchant=shops[code],
         )
+    for code, (cases, category, _profile) in SEEDED.items():
+        _steer(shops[code], category, cases, BANDS[code], seed)
     today = timezone.localdate(real_now)
     with override_settings(ANXIN_OUTBOX_DELIVER_ON_COMMIT=False):
         for back in range(DAYS, -1, -1):

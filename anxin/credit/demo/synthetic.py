@@ -69,6 +69,7 @@ def synthetic_shop(
     now: datetime | None = None,
     status: str = "active",
     merchant: Merchant | None = None,
+    first: int = 0,
 ) -> Merchant:
     """One merchant (created unless given) with ``cases`` requests of its ``profile``."""
     rng = random.Random(f"{code}:{seed}")
@@ -91,9 +92,9 @@ def synthetic_shop(
         Order,
         [
             Order(
-                number=f"{prefix}{i:08d}",
+                number=f"{prefix}{first + i:08d}",
                 merchant=shop,
-                external_id=f"sy{i}",
+                external_id=f"sy{first + i}",
                 customer=buyer,
                 placed_at=at - timedelta(days=3),
                 shop_status="completed",
@@ -142,7 +143,7 @@ def synthetic_shop(
         Case,
         [
             Case(
-                number=f"{prefix}{i:08d}",
+                number=f"{prefix}{first + i:08d}",
                 type="return_refund",
                 status="refunded",
                 merchant=shop,
