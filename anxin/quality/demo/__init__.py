@@ -26,7 +26,7 @@ from anxin.accounts.models import User
 from anxin.accounts.services import actor_for_user
 from anxin.cases.choices import CaseType
 from anxin.cases.inputs import CaseOpenIn
-from anxin.cases.services import case_open
+from anxin.cases.services import case_act, case_open
 from anxin.catalog.choices import SkuStatus
 from anxin.catalog.inputs import DeliveryIn, OrderIn
 from anxin.catalog.models import Merchant, Order, Sku
@@ -99,10 +99,16 @@ def _week(rng: random.Random, shop: Merchant, sku: Sku, monday: date, rate: floa
     if returned:
         clock.freeze(_at(monday + timedelta(days=2), 11))
         consumer = Actor(role=Role.CONSUMER, customer_ids=frozenset({order.customer_id}))
-        case_open(actor=consumer, data=CaseOpenIn(
-            order=str(order.public_id), line="L1", type=CaseType.RETURN_REFUND, reason="quality/defect",
+        case = case_open(actor=consumer, data=CaseOpenIn(
+            order=str(order.public_id), line="L1", type=CaseType.REFUND_ONLY, reason="quality/defect",
             quantity=returned, description=rng.choice(COMPLAINTS),
         ))  # fmt: skip
+        # History, not live work: the shop settled each request weeks ago, so none waits in the
+        # demo merchant's queue with a deadline long past when the platform starts.
+        owner = Actor(role=Role.MERCHANT_ADMIN, merchant_ids=frozenset({shop.pk}), label="demo")
+        for hours, action in ((5, "approve"), (9, "refund")):
+            clock.freeze(_at(monday + timedelta(days=2), 11 + hours))
+            case = case_act(actor=owner, case=case, action=action).subject
 
 
 def demo_quality(*, seed: int = 2026) -> DemoQuality:
