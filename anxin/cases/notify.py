@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from anxin.accounts.models import User
 from anxin.catalog.models import Merchant
 from anxin.core.actors import Actor
+from anxin.core.labels import choice_label
 from anxin.core.workflow import StepContext
 from anxin.notifications.outbox import Subject, notify, outbox_enqueue
 
@@ -155,20 +156,13 @@ MESSAGE_EVENT = "case.message"
 CASE_EVENTS: tuple[str, ...] = (*(f"case.{action}" for action in CASE_MESSAGES), MESSAGE_EVENT)
 
 
-def _label(choices: Any, value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
-
-
 def _render(*, text: Text, action: str, case: Case, to_state: str, reason: str) -> tuple[str, str]:
     """Title and body in the active language."""
     title, body = text
     params = {
         "number": case.number,
-        "status": _label(CaseStatus, to_state),
-        "type": _label(CaseType, case.type),
+        "status": choice_label(CaseStatus, to_state),
+        "type": choice_label(CaseType, case.type),
         "amount": f"{case.refund_amount:.2f}",
         "currency": case.currency,
     }

@@ -15,6 +15,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from anxin.core.actors import Actor
+from anxin.core.labels import choice_label
 
 from .. import inputs
 from ..burden import BY_CODE
@@ -56,13 +57,6 @@ VoteField = Annotated[Vote, inline(Vote)]
 def _actor(context: Any) -> Actor | None:
     request = (context or {}).get("request")
     return getattr(request, "actor", None)
-
-
-def _label(enum: type[Any], value: str) -> str:
-    try:
-        return str(enum(value).label)
-    except ValueError:
-        return value
 
 
 # --- bodies and queries ----------------------------------------------------------------------
@@ -150,11 +144,11 @@ class DisputeOut(Schema):
 
     @staticmethod
     def resolve_status_label(obj: Dispute) -> str:
-        return _label(DisputeStatus, obj.status)
+        return choice_label(DisputeStatus, obj.status)
 
     @staticmethod
     def resolve_claim_label(obj: Dispute) -> str:
-        return _label(Remedy, obj.claim)
+        return choice_label(Remedy, obj.claim)
 
 
 class DisputePage(Schema):
@@ -207,7 +201,7 @@ class DisputeRoundOut(Schema):
 
     @staticmethod
     def resolve_status_label(obj: EvidenceRound) -> str:
-        return _label(RoundStatus, obj.status)
+        return choice_label(RoundStatus, obj.status)
 
 
 class DisputeEvidenceOut(Schema):
@@ -272,7 +266,7 @@ class DisputeRulingOut(Schema):
 
     @staticmethod
     def resolve_remedy_label(obj: Ruling) -> str:
-        return _label(Remedy, obj.remedy)
+        return choice_label(Remedy, obj.remedy)
 
     @staticmethod
     def resolve_rationale(obj: Ruling) -> str:
@@ -407,11 +401,11 @@ def proposal_row(proposal: Proposal, actor: Actor | None, steps: set[str]) -> di
         "id": proposal.pk,
         "by": proposal.by_party,
         "remedy": proposal.remedy,
-        "remedy_label": _label(Remedy, proposal.remedy),
+        "remedy_label": choice_label(Remedy, proposal.remedy),
         "amount": proposal.amount,
         "note": proposal.note,
         "status": proposal.status,
-        "status_label": _label(ProposalStatus, proposal.status),
+        "status_label": choice_label(ProposalStatus, proposal.status),
         "consumer_agreed": proposal.consumer_accepted_at is not None,
         "merchant_agreed": proposal.merchant_accepted_at is not None,
         "created_at": proposal.created_at,
@@ -481,7 +475,7 @@ class DisputeDepositEntryOut(Schema):
 
     @staticmethod
     def resolve_kind_label(obj: Any) -> str:
-        return _label(DepositKind, obj.kind)
+        return choice_label(DepositKind, obj.kind)
 
     @staticmethod
     def resolve_dispute(obj: Any) -> str | None:

@@ -10,6 +10,8 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import ConfigDict, Field, StringConstraints
 
+from anxin.core.labels import choice_label
+
 from .. import inputs
 from ..choices import (
     AlertStatus,
@@ -26,13 +28,6 @@ from ..choices import (
 NO_NUL = r"^[^\x00]*$"
 Key = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00]+$")]
 Code = Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]
-
-
-def _label(enum: type[Any], value: str) -> str:
-    try:
-        return str(enum(value).label)
-    except ValueError:
-        return value
 
 
 # --- bodies and queries -------------------------------------------------------------------------
@@ -131,7 +126,7 @@ class AlertOut(Schema):
 
     @staticmethod
     def resolve_metric_label(obj: Any) -> str:
-        return _label(Metric, obj.metric)
+        return choice_label(Metric, obj.metric)
 
     @staticmethod
     def resolve_centre_line(obj: Any) -> float:
@@ -143,11 +138,11 @@ class AlertOut(Schema):
 
     @staticmethod
     def resolve_baseline_label(obj: Any) -> str:
-        return _label(BaselineSource, obj.baseline_source)
+        return choice_label(BaselineSource, obj.baseline_source)
 
     @staticmethod
     def resolve_status_label(obj: Any) -> str:
-        return _label(AlertStatus, obj.status)
+        return choice_label(AlertStatus, obj.status)
 
     @staticmethod
     def resolve_task(obj: Any) -> str | None:
@@ -204,11 +199,11 @@ class InspectionOut(Schema):
 
     @staticmethod
     def resolve_method_label(obj: Any) -> str:
-        return _label(InspectionMethod, obj.method)
+        return choice_label(InspectionMethod, obj.method)
 
     @staticmethod
     def resolve_result_label(obj: Any) -> str:
-        return _label(InspectionResult, obj.result)
+        return choice_label(InspectionResult, obj.result)
 
     @staticmethod
     def resolve_report(obj: Any) -> str | None:
@@ -254,7 +249,7 @@ class RectificationOut(Schema):
 
     @staticmethod
     def resolve_status_label(obj: Any) -> str:
-        return _label(RectificationStatus, obj.status)
+        return choice_label(RectificationStatus, obj.status)
 
 
 class NoticeOut(Schema):
@@ -281,7 +276,7 @@ class NoticeOut(Schema):
 
     @staticmethod
     def resolve_method_label(obj: Any) -> str:
-        return _label(InspectionMethod, obj.method)
+        return choice_label(InspectionMethod, obj.method)
 
 
 class TaskOut(Schema):
@@ -308,7 +303,7 @@ class TaskOut(Schema):
 
     @staticmethod
     def resolve_origin_label(obj: Any) -> str:
-        return _label(TaskOrigin, obj.origin)
+        return choice_label(TaskOrigin, obj.origin)
 
     @staticmethod
     def resolve_alert(obj: Any) -> str | None:
@@ -316,7 +311,7 @@ class TaskOut(Schema):
 
     @staticmethod
     def resolve_status_label(obj: Any) -> str:
-        return _label(TaskStatus, obj.status)
+        return choice_label(TaskStatus, obj.status)
 
 
 class TaskDetailOut(TaskOut):
@@ -354,7 +349,7 @@ class PlanOut(Schema):
 
     @staticmethod
     def resolve_frequency_label(obj: Any) -> str:
-        return _label(PlanFrequency, obj.frequency)
+        return choice_label(PlanFrequency, obj.frequency)
 
 
 class IntervalOut(Schema):

@@ -12,6 +12,8 @@ from django.urls import reverse
 from ninja import Schema
 from pydantic import ConfigDict, Field, StringConstraints
 
+from anxin.core.labels import choice_label
+
 from ..choices import ModerationAction, ModerationReason, Part, ReviewStatus
 from ..models import ModerationItem, Review, ReviewPhoto, ServiceReview
 from ..selectors import (
@@ -28,18 +30,6 @@ NO_NUL = r"^[^\x00]*$"
 Key = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00]+$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=NO_NUL)]
 Stars = Annotated[int, Field(ge=1, le=5)]
-
-
-def _label(enum: type[Any], value: str) -> str:
-    try:
-        return str(enum(value).label)
-    except ValueError:
-        return value
-
-
-def author_name(review: Review) -> str:
-    """The masked author (kept for callers of the API package: ``selectors.author_display``)."""
-    return author_display(review)
 
 
 def photo_out(photo: ReviewPhoto) -> dict[str, Any]:
@@ -165,10 +155,10 @@ def review_out(review: Review) -> dict[str, Any]:
         "stars": review.stars,
         "description_stars": review.description_stars,
         "text": review.text,
-        "author": author_name(review),
+        "author": author_display(review),
         "anonymous": review.anonymous,
         "status": review.status,
-        "status_label": _label(ReviewStatus, review.status),
+        "status_label": choice_label(ReviewStatus, review.status),
         "photos": [photo_out(p) for p in photos if p.part == Part.REVIEW],
         "appended": None
         if appended is None
@@ -313,13 +303,13 @@ def moderation_out(item: ModerationItem) -> dict[str, Any]:
     return {
         "id": item.pk,
         "part": item.part,
-        "part_label": _label(Part, item.part),
+        "part_label": choice_label(Part, item.part),
         "merchant": item.merchant.code,
         "review": review.public_id if review else None,
         "case_number": item.service_review.case.number if item.service_review else None,
         "text": text,
         "reasons": list(item.reasons),
-        "reason_labels": [_label(ModerationReason, r) for r in item.reasons],
+        "reason_labels": [choice_label(ModerationReason, r) for r in item.reasons],
         "signals": signal_explanations(item),
         "held": item.held,
         "created_at": item.created_at,

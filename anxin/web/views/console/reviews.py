@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anxin.core.errors import DomainError, NotFound
+from anxin.core.labels import choice_label
 from anxin.core.responses import photo_response
 from anxin.reviews.choices import (
     CONTENT_REASONS,
@@ -67,14 +68,6 @@ ACTION_HELP: dict[str, Any] = {
     ),
     ModerationAction.REJECT: gettext_lazy("Refused for good: it breaks the review rules."),
 }
-
-
-def _label(choices: Any, code: str) -> str:
-    """A stored code in the reader's words (never the code itself)."""
-    try:
-        return str(choices(code).label)
-    except ValueError:
-        return ""
 
 
 # --- forms -----------------------------------------------------------------------------------------
@@ -152,7 +145,7 @@ def _reasons(item: ModerationItem) -> tuple[list[str], list[str]]:
     content: list[str] = []
     signals: list[str] = []
     for code in item.reasons or []:
-        label = _label(ModerationReason, code) or _("Other")
+        label = choice_label(ModerationReason, code, unknown="") or _("Other")
         (content if code in CONTENT_REASONS else signals).append(label)
     return content, signals
 
@@ -164,14 +157,14 @@ def _row(item: ModerationItem) -> Row:
     text = _text_of(item)
     return Row(
         item=item,
-        part=_label(Part, item.part),
+        part=choice_label(Part, item.part, unknown=""),
         sku_code=sku.code if sku is not None else "",
         sku_name=sku.name if sku is not None else "",
         stars=review.stars if review is not None and item.part != Part.SERVICE else None,
         excerpt=text if len(text) <= 80 else text[:79] + "…",
         content=content,
         signals=signals,
-        decision=_label(ModerationAction, item.decision),
+        decision=choice_label(ModerationAction, item.decision, unknown=""),
     )
 
 
@@ -191,8 +184,8 @@ def _history(item: ModerationItem) -> list[Entry]:
     for event in events:
         role = str(ROLE_LABELS.get(event.actor_role, event.actor_role))
         who = role if event.actor == "system" else f"{role} · {names.get(event.actor, event.actor)}"
-        before = _label(ReviewStatus, event.from_status)
-        after = _label(ReviewStatus, event.to_status)
+        before = choice_label(ReviewStatus, event.from_status, unknown="")
+        after = choice_label(ReviewStatus, event.to_status, unknown="")
         change = f"{before} → {after}" if before and after and before != after else after
         label = EVENT_LABELS.get(event.action)
         entries.append(
@@ -236,15 +229,17 @@ def _review_context(item: ModerationItem) -> dict[str, Any]:
     reply = reply_of(review)
     return {
         "review": review,
-        "review_status": _label(ReviewStatus, review.status),
+        "review_status": choice_label(ReviewStatus, review.status, unknown=""),
         # moderators see the login (fraud signals need it) and what the public sees instead
         "public_author": author_display(review),
         "photos": _photos(item, review, Part.REVIEW),
         "appended": appended,
-        "appended_status": _label(ReviewStatus, appended.status) if appended else "",
+        "appended_status": choice_label(ReviewStatus, appended.status, unknown="")
+        if appended
+        else "",
         "appended_photos": _photos(item, review, Part.APPENDED) if appended else [],
         "reply": reply,
-        "reply_status": _label(ReviewStatus, reply.status) if reply else "",
+        "reply_status": choice_label(ReviewStatus, reply.status, unknown="") if reply else "",
         "stars_range": range(1, 6),
     }
 
@@ -317,7 +312,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
                 for name, text in flash_error(request, error).items():
                     form.add_error(name if name in form.fields else None, text)
             else:
-                label = _label(ModerationAction, form.cleaned_data["action"])
+                label = choice_label(ModerationAction, form.cleaned_data["action"], unknown="")
                 messages.success(request, _("Decision saved: %(action)s.") % {"action": label})
                 return redirect("console_reviews:item", pk=found.pk)
         else:
@@ -325,7 +320,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
     content, signals = _reasons(found)
     context = {
         "item": found,
-        "part": _label(Part, found.part),
+        "part": choice_label(Part, found.part, unknown=""),
         "content_reasons": content,
         "signal_reasons": signals,
         "explanations": signal_explanations(found),
@@ -336,7 +331,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
             (code, label, ACTION_HELP[code]) for code, label in ModerationAction.choices
         ],
         "history": _history(found),
-        "decision": _label(ModerationAction, found.decision),
+        "decision": choice_label(ModerationAction, found.decision, unknown=""),
         **_review_context(found),
     }
     return page(request, "web/console/reviews/item.html", context, nav="reviews", status=status)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from anxin.core.errors import DomainError, NotFound
+from anxin.core.labels import choice_label
 from anxin.core.responses import photo_response
 from anxin.quality.accuracy import sku_aspects
 from anxin.quality.choices import (
@@ -70,13 +71,6 @@ def rectification_file_url(rectification: Any) -> str:
     if not rectification.file:
         return ""
     return f"/api/v1/quality/rectifications/{rectification.public_id}/file"
-
-
-def _label(choices: Any, code: str) -> str:
-    try:
-        return str(choices(code).label)
-    except ValueError:
-        return ""
 
 
 # --- the queues ------------------------------------------------------------------------------------
@@ -178,7 +172,10 @@ def _history(task: QualityTask) -> list[Entry]:
     for e in events:
         role = str(ROLE_LABELS.get(e.actor_role, e.actor_role))
         who = role if e.actor == "system" else f"{role} · {names.get(e.actor, e.actor)}"
-        before, after = _label(TaskStatus, e.from_status), _label(TaskStatus, e.to_status)
+        before, after = (
+            choice_label(TaskStatus, e.from_status, unknown=""),
+            choice_label(TaskStatus, e.to_status, unknown=""),
+        )
         label = EVENT_LABELS.get(e.action)
         entries.append(
             Entry(
@@ -217,17 +214,21 @@ def task_page(
     notice = getattr(task, "notice", None) if task.status not in (TaskStatus.OPEN,) else None
     alert = task.alert
     rectifications = [
-        (r, _label(RectificationStatus, r.status), rectification_file_url(r))
+        (r, choice_label(RectificationStatus, r.status, unknown=""), rectification_file_url(r))
         for r in task.rectifications.all()
     ]
     inspections = [
-        (i, _label(InspectionMethod, i.method), _label(InspectionResult, i.result))
+        (
+            i,
+            choice_label(InspectionMethod, i.method, unknown=""),
+            choice_label(InspectionResult, i.result, unknown=""),
+        )
         for i in task.inspections.all()
     ]
     context = {
         "task": task,
-        "status_label": _label(TaskStatus, task.status),
-        "origin_label": _label(TaskOrigin, task.origin),
+        "status_label": choice_label(TaskStatus, task.status, unknown=""),
+        "origin_label": choice_label(TaskOrigin, task.origin, unknown=""),
         "actions": actions,
         "alert": alert,
         "alert_open": alert is not None and alert.status == AlertStatus.OPEN,
