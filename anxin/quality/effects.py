@@ -35,14 +35,13 @@ from .notify import (
     task_transition_notify,
     webhook_send,
 )
-from .workflow import QUALITY_TASK_WORKFLOW, RECTIFY_DAYS
+from .workflow import QUALITY_TASK_WORKFLOW, RECTIFY_DAYS, RECTIFY_MAX_DAYS, RECTIFY_MIN_DAYS
 
 S = TaskStatus
 PENALTY_DEFAULT = Decimal(str(getattr(settings, "ANXIN_QUALITY_PENALTY", "500.00")))
 # The rectification request lists what consumers said in any quality-related request.
 QUALITY_REASONS = tuple(code for codes in METRIC_REASONS.values() for code in codes)
 PENALTY_MAX = Decimal("100000.00")
-RECTIFY_MIN_DAYS, RECTIFY_MAX_DAYS = 3, 60
 
 
 def _save(task: QualityTask, *fields: str) -> None:

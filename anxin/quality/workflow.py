@@ -27,7 +27,8 @@ ADM = Role.ADMIN
 M = (Role.MERCHANT_STAFF, Role.MERCHANT_ADMIN)
 SYS = Role.SYSTEM
 
-RECTIFY_DAYS = 15  # default time the merchant gets to rectify (the inspector may set 3–60 days)
+RECTIFY_DAYS = 15  # default time the merchant gets to rectify (rule Q-1)
+RECTIFY_MIN_DAYS, RECTIFY_MAX_DAYS = 3, 60  # what the inspector may set instead
 
 
 def _until_due(task: Any) -> timedelta | None:

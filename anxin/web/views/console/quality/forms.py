@@ -10,9 +10,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anxin.quality.choices import InspectionMethod, InspectionResult, PlanFrequency
+from anxin.quality.workflow import RECTIFY_DAYS, RECTIFY_MAX_DAYS, RECTIFY_MIN_DAYS
 
 PENALTY_MAX = Decimal("100000.00")
-RECTIFY_MIN, RECTIFY_MAX, RECTIFY_DEFAULT = 3, 60, 15
 REPORT_MAX = 10 * 1024 * 1024
 
 
@@ -43,8 +43,8 @@ class InspectionForm(forms.Form):
         max_value=PENALTY_MAX, max_digits=12, decimal_places=2,
     )  # fmt: skip
     rectify_days = forms.IntegerField(
-        label=_("Days to rectify"), required=False, min_value=RECTIFY_MIN, max_value=RECTIFY_MAX,
-        initial=RECTIFY_DEFAULT,
+        label=_("Days to rectify"), required=False, min_value=RECTIFY_MIN_DAYS, max_value=RECTIFY_MAX_DAYS,
+        initial=RECTIFY_DAYS,
     )  # fmt: skip
     request = forms.CharField(
         label=_("What the merchant must put right"), required=False, max_length=4000,

@@ -40,12 +40,13 @@ from anxin.quality.selectors import (
     task_list_for,
 )
 from anxin.quality.services import inspection_record, task_act, task_open_by_hand
+from anxin.quality.workflow import RECTIFY_DAYS
 from anxin.web.case_display import ROLE_LABELS, usernames_of
 
 from ...common import actor, audience, flash_error
 from .base import WORKSPACE, percent, public_notice_url, quality_page
 from .chart import ChartPoint, p_chart_svg
-from .forms import RECTIFY_DEFAULT, InspectionForm, OpenTaskForm, ReasonForm
+from .forms import InspectionForm, OpenTaskForm, ReasonForm
 
 QUEUE_LABELS: dict[str, Any] = {
     "open": gettext_lazy("Waiting for an inspector"),
@@ -239,7 +240,7 @@ def task_page(
         "charts": _charts(viewer, task),
         "aspects": sku_aspects(sku_id=task.sku_id),
         "inspection_form": inspection_form
-        or InspectionForm(initial={"rectify_days": RECTIFY_DEFAULT, "defects_found": 0}),
+        or InspectionForm(initial={"rectify_days": RECTIFY_DAYS, "defects_found": 0}),
         "cancel_form": cancel_form or ReasonForm(),
         "dismiss_form": dismiss_form or ReasonForm(),
         "open_panel": _refused(inspect=inspection_form, cancel=cancel_form, dismiss=dismiss_form),
