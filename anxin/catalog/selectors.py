@@ -80,10 +80,15 @@ def merchant_public_get(*, code: str) -> Merchant:
     return merchant
 
 
-def sku_public_get(*, merchant: Merchant, code: str) -> Sku:
-    """One product of a shop by its SKU code; a product taken off sale is still found, so that
-    its reviews stay readable."""
-    sku = Sku.objects.filter(merchant=merchant, code=code).select_related("category").first()
+def sku_public_get(*, merchant_code: str, code: str) -> Sku:
+    """One product of an admitted shop by the shop's code and its SKU code (one query); a product
+    taken off sale is still found, so that its reviews stay readable."""
+    sku = (
+        Sku.objects.filter(merchant__code=merchant_code, code=code)
+        .exclude(merchant__status=MerchantStatus.APPLYING)
+        .select_related("merchant", "category")
+        .first()
+    )
     if sku is None:
         raise NotFound()
     return sku

@@ -257,24 +257,6 @@ def review_summary(*, sku: Sku | None = None, merchant: Merchant | None = None) 
     return _summary(public_reviews(sku=sku, merchant=merchant))
 
 
-def sku_public_get(*, merchant_code: str, sku_code: str) -> Sku:
-    sku = (
-        Sku.objects.select_related("merchant")
-        .filter(merchant__code=merchant_code, code=sku_code)
-        .first()
-    )
-    if sku is None:
-        raise NotFound()
-    return sku
-
-
-def merchant_public_get(*, code: str) -> Merchant:
-    merchant = Merchant.unscoped.filter(code=code).first()
-    if merchant is None:
-        raise NotFound()
-    return merchant
-
-
 # --- lists for an actor ---------------------------------------------------------------------------
 
 

@@ -91,11 +91,12 @@ def test_public_look_ups_find_admitted_shops_and_their_products_even_off_sale(ap
     sku = Sku.objects.get(merchant=m1, code=f.order_payload()["lines"][0]["sku"])
     sku_delist(actor=SYSTEM, sku=sku, reason="Failed inspection")
     assert merchant_public_get(code="m1") == m1
-    assert sku_public_get(merchant=m1, code=sku.code) == sku
+    assert sku_public_get(merchant_code="m1", code=sku.code) == sku
     for lookup in (
         lambda: merchant_public_get(code=applicant.code),
         lambda: merchant_public_get(code="nobody"),
-        lambda: sku_public_get(merchant=m1, code="nothing"),
+        lambda: sku_public_get(merchant_code="m1", code="nothing"),
+        lambda: sku_public_get(merchant_code=applicant.code, code=sku.code),
     ):
         with pytest.raises(NotFound):
             lookup()

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from anxin.accounts.api.auth import API_AUTH
+from anxin.catalog.models import Sku
+from anxin.catalog.selectors import merchant_public_get, sku_public_get
 from anxin.core.responses import photo_response
 
 from .. import selectors
@@ -30,13 +32,17 @@ def _page(page: Any) -> dict[str, Any]:
     return {"items": [review_out(r) for r in page.items], "next_cursor": page.next_cursor}
 
 
+def _sku(code: str, sku: str) -> Sku:
+    return sku_public_get(merchant_code=code, code=sku)
+
+
 @router.get(
     "/merchants/{code}/skus/{sku}/reviews",
     response=ReviewPage,
     summary="A product's published reviews (no login)",
 )
 def sku_reviews(request: HttpRequest, code: Key, sku: Key, query: Query[ReviewPublicQuery]) -> Any:
-    found = selectors.sku_public_get(merchant_code=code, sku_code=sku)
+    found = _sku(code, sku)
     return _page(
         selectors.public_reviews_page(
             sku=found, filter=query.filter, cursor=query.cursor, limit=query.limit
@@ -50,9 +56,7 @@ def sku_reviews(request: HttpRequest, code: Key, sku: Key, query: Query[ReviewPu
     summary="A product's rating summary (no login)",
 )
 def sku_summary(request: HttpRequest, code: Key, sku: Key) -> Any:
-    return summary_out(
-        selectors.review_summary(sku=selectors.sku_public_get(merchant_code=code, sku_code=sku))
-    )
+    return summary_out(selectors.review_summary(sku=_sku(code, sku)))
 
 
 @router.get(
@@ -61,7 +65,7 @@ def sku_summary(request: HttpRequest, code: Key, sku: Key) -> Any:
     summary="A shop's published reviews (no login)",
 )
 def merchant_reviews(request: HttpRequest, code: Key, query: Query[ReviewPublicQuery]) -> Any:
-    merchant = selectors.merchant_public_get(code=code)
+    merchant = merchant_public_get(code=code)
     return _page(
         selectors.public_reviews_page(
             merchant=merchant, filter=query.filter, cursor=query.cursor, limit=query.limit
@@ -75,7 +79,7 @@ def merchant_reviews(request: HttpRequest, code: Key, query: Query[ReviewPublicQ
     summary="A shop's rating, 描述相符 and service scores (no login)",
 )
 def merchant_figures(request: HttpRequest, code: Key) -> Any:
-    merchant = selectors.merchant_public_get(code=code)
+    merchant = merchant_public_get(code=code)
     service = selectors.service_figures(merchant_ids=[merchant.pk]).get(merchant.pk)
     return {
         "merchant": merchant.code,

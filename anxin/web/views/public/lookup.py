@@ -9,10 +9,9 @@ from typing import Any, TypeVar
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-from anxin.catalog.choices import MerchantStatus
 from anxin.catalog.models import Merchant, Sku
+from anxin.catalog.selectors import merchant_public_get, sku_public_get
 from anxin.core.errors import NotFound
-from anxin.reviews.selectors import merchant_public_get, sku_public_get
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -31,14 +30,8 @@ def public_or_404(view: View) -> View:
 
 
 def public_merchant(code: str) -> Merchant:
-    merchant = merchant_public_get(code=code)
-    if merchant.status == MerchantStatus.APPLYING:
-        raise NotFound()
-    return merchant
+    return merchant_public_get(code=code)
 
 
 def public_sku(code: str, sku_code: str) -> Sku:
-    sku = sku_public_get(merchant_code=code, sku_code=sku_code)
-    if sku.merchant.status == MerchantStatus.APPLYING:
-        raise NotFound()
-    return sku
+    return sku_public_get(merchant_code=code, code=sku_code)
