@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from anxin.analytics.api.routes import router as analytics_router
 from anxin.assistant.api.routes import router as assistant_router
 from anxin.cases.api.addresses import router as addresses_router
 from anxin.cases.api.cases import router as cases_router
@@ -46,4 +47,5 @@ api.add_router("", assistant_router)
 api.add_router("", disputes_router)
 api.add_router("", reviews_router)
 api.add_router("", quality_router)
+api.add_router("", analytics_router)
 api.add_router("", credit_router)

@@ -31,6 +31,11 @@ urlpatterns = [
     path("my/", include("anxin.web.urls.consumer_reviews")),
     path("shop/", include("anxin.web.urls.merchant_reputation")),
     path("manage/credit/", include("anxin.web.urls.manage_credit")),
+    path("console/analytics/desk/", include("anxin.web.urls.console_analytics_desk")),
+    path("console/analytics/", include("anxin.web.urls.console_analytics")),
+    path("shop/analytics/", include("anxin.web.urls.merchant_analytics")),
+    path("manage/targets/", include("anxin.web.urls.manage_targets")),
+    path("transparency/", include("anxin.web.urls.public_transparency")),
     path("", include("anxin.web.urls.public")),
     path("", include("anxin.web.urls")),
 ]

@@ -10,6 +10,14 @@ class CaseType(models.TextChoices):
     WARRANTY = "warranty", _("Warranty repair")
 
 
+class CaseChannel(models.TextChoices):
+    """Where a request was opened: analytics splits every figure by it."""
+
+    WEB = "web", _("website")
+    APP = "app", _("app / API")
+    ASSISTANT = "assistant", _("assistant")
+
+
 class CaseStatus(models.TextChoices):
     MERCHANT_REVIEW = "merchant_review", _("Waiting for the merchant")
     AWAITING_RETURN_SHIPMENT = "awaiting_return_shipment", _("Waiting for the return parcel")

@@ -30,7 +30,7 @@ from anxin.core.workflow import (
     transition,
 )
 
-from .choices import CaseStatus, CaseType, EvidencePurpose, MessageAudience, MessageParty
+from .choices import CaseChannel, CaseStatus, CaseType, EvidencePurpose, MessageAudience, MessageParty
 from .eligibility import decision_explanation, not_eligible
 from .images import CleanImage, image_clean
 from .inputs import ACTION_INPUTS, ActionIn, CaseOpenIn, DisputeTerms
@@ -64,9 +64,10 @@ def _policy_for(order: Any, snapshot: dict[str, Any]) -> dict[str, Any]:
     return {**snapshot, "merchant_review_hours": min(snapshot["merchant_review_hours"], limit)}
 
 
-def case_open(*, actor: Actor, data: CaseOpenIn) -> Case:
+def case_open(*, actor: Actor, data: CaseOpenIn, channel: str = CaseChannel.APP) -> Case:
     """Open a request after the eligibility engine allows it, with the policy snapshot whose
-    numbers drive the case's clocks; arms the merchant-review deadline (#2/#3)."""
+    numbers drive the case's clocks; arms the merchant-review deadline (#2/#3). ``channel`` says
+    where it came from (the API is the apps' way in; the pages and the assistant name theirs)."""
     if not can_open_case(actor):
         raise Forbidden()
     with transaction.atomic():
@@ -95,6 +96,7 @@ def case_open(*, actor: Actor, data: CaseOpenIn) -> Case:
             order=order,
             line=line,
             quantity=data.quantity,
+            channel=channel,
             reason=reason,
             description=data.description,
             refund_amount=decision.refundable_amount,

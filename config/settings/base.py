@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "anxin.credit",
     "anxin.feedback",
     "anxin.assistant",
+    "anxin.analytics",
     "anxin.web",
 ]
 

@@ -11,7 +11,7 @@ from anxin.core.fields import EncryptedTextField, MoneyField
 from anxin.core.models import PublicModel
 from anxin.core.scoping import Scope, ScopedManager
 
-from ..choices import CaseStatus, CaseType, EvidencePurpose, MessageAudience, MessageParty
+from ..choices import CaseChannel, CaseStatus, CaseType, EvidencePurpose, MessageAudience, MessageParty
 
 
 class Case(PublicModel):
@@ -46,6 +46,9 @@ class Case(PublicModel):
         verbose_name=_("order line"),
     )
     quantity = models.PositiveIntegerField(_("quantity"))
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=CaseChannel.choices, default=CaseChannel.WEB
+    )
     reason = models.ForeignKey(
         "policies.Reason", on_delete=models.PROTECT, related_name="cases", verbose_name=_("reason")
     )

@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from anxin.cases.choices import CaseStatus, CaseType
+from anxin.cases.choices import CaseChannel, CaseStatus, CaseType
 from anxin.cases.inputs import CaseOpenIn
 from anxin.cases.models import Case
 from anxin.cases.selectors import decision_for, reason_get
@@ -231,7 +231,7 @@ def _open(
         ],
     )
     try:
-        case = case_open(actor=ctx.actor, data=data)
+        case = case_open(actor=ctx.actor, data=data, channel=CaseChannel.ASSISTANT)
     except DomainError as error:
         details = " ".join(str(v) for v in error.fields.values())
         turn.say(f"{error.message} {details}".strip()).button(_("Talk to a person"), "human:yes")

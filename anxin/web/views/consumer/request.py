@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from pydantic import ValidationError as PydanticError
 
 from anxin.cases import services
-from anxin.cases.choices import CaseType
+from anxin.cases.choices import CaseChannel, CaseType
 from anxin.cases.images import DEFAULT_MAX_BYTES
 from anxin.cases.inputs import CaseOpenIn
 from anxin.cases.selectors import decision_for, line_id_for, reason_get
@@ -309,7 +309,7 @@ def _submit(request: HttpRequest, order_id: uuid.UUID, line_ref: str, line_id: i
                 quantity=choice.quantity,
                 description=choice.description,
             )
-            case = services.case_open(actor=who, data=data)
+            case = services.case_open(actor=who, data=data, channel=CaseChannel.WEB)
         except PydanticError as exc:
             errors = localized_field_errors(list(exc.errors()))  # type: ignore[arg-type]
             messages.error(request, _("Please correct the marked fields."))

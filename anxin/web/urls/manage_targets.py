@@ -1,0 +1,4 @@
+"""(being written)"""
+
+app_name = "manage_targets"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""(being written)"""
+
+app_name = "merchant_analytics"
+urlpatterns: list = []
