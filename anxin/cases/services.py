@@ -30,7 +30,14 @@ from anxin.core.workflow import (
     transition,
 )
 
-from .choices import CaseChannel, CaseStatus, CaseType, EvidencePurpose, MessageAudience, MessageParty
+from .choices import (
+    CaseChannel,
+    CaseStatus,
+    CaseType,
+    EvidencePurpose,
+    MessageAudience,
+    MessageParty,
+)
 from .eligibility import decision_explanation, not_eligible
 from .images import CleanImage, image_clean
 from .inputs import ACTION_INPUTS, ActionIn, CaseOpenIn, DisputeTerms

@@ -35,6 +35,9 @@ class TicketFact(models.Model):
         verbose_name_plural = _("ticket facts")
         indexes = [models.Index(fields=["day"]), models.Index(fields=["merchant_id", "day"])]
 
+    def __str__(self) -> str:
+        return f"ticket {self.ticket_id}"
+
 
 class DeskDay(models.Model):
     day = models.DateField()
@@ -64,6 +67,9 @@ class DeskDay(models.Model):
         verbose_name_plural = _("desk daily rollups")
         indexes = [models.Index(fields=["day"]), models.Index(fields=["merchant_id", "day"])]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel} {self.type}"
+
 
 class AssistantDay(models.Model):
     """The assistant's conversations started that day and how many went to a person."""
@@ -75,3 +81,6 @@ class AssistantDay(models.Model):
     class Meta:
         verbose_name = _("assistant daily rollup")
         verbose_name_plural = _("assistant daily rollups")
+
+    def __str__(self) -> str:
+        return str(self.day)

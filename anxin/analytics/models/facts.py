@@ -54,6 +54,9 @@ class CaseFact(models.Model):
             models.Index(fields=["sku_id", "day"]),
         ]
 
+    def __str__(self) -> str:
+        return f"case {self.case_id}"
+
 
 class RefreshState(models.Model):
     """How far a rollup family has been brought up to date: the time of the newest source
@@ -68,3 +71,6 @@ class RefreshState(models.Model):
     class Meta:
         verbose_name = _("refresh state")
         verbose_name_plural = _("refresh states")
+
+    def __str__(self) -> str:
+        return f"{self.name} up to {self.watermark}"

@@ -61,6 +61,9 @@ class PlatformDay(CaseMeasures):
         verbose_name_plural = _("platform daily rollups")
         indexes = [models.Index(fields=["day"])]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.type} {self.reason_id}"
+
 
 class MerchantDay(CaseMeasures):
     day = models.DateField()
@@ -74,6 +77,9 @@ class MerchantDay(CaseMeasures):
         verbose_name = _("merchant daily rollup")
         verbose_name_plural = _("merchant daily rollups")
         indexes = [models.Index(fields=["day"]), models.Index(fields=["merchant_id", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.type} {self.reason_id}"
 
 
 class CaseDay(CaseMeasures):
@@ -89,6 +95,9 @@ class CaseDay(CaseMeasures):
         verbose_name = _("SKU daily rollup")
         verbose_name_plural = _("SKU daily rollups")
         indexes = [models.Index(fields=["day"]), models.Index(fields=["merchant_id", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.type} {self.reason_id}"
 
 
 class DeliveredMeasures(models.Model):
@@ -113,6 +122,9 @@ class DeliveredDay(DeliveredMeasures):
         verbose_name_plural = _("daily deliveries")
         indexes = [models.Index(fields=["day"]), models.Index(fields=["merchant_id", "day"])]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.merchant_id}: {self.orders}"
+
 
 class DeliveredSkuDay(DeliveredMeasures):
     day = models.DateField()
@@ -124,3 +136,6 @@ class DeliveredSkuDay(DeliveredMeasures):
         verbose_name = _("daily deliveries by SKU")
         verbose_name_plural = _("daily deliveries by SKU")
         indexes = [models.Index(fields=["merchant_id", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.sku_id}: {self.orders}"

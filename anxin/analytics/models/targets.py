@@ -84,3 +84,6 @@ class TargetAlert(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["target", "period_end"], name="analytics_alert_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} missed on {self.period_end}"

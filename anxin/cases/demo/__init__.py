@@ -14,6 +14,7 @@ skipped and another is tried. The same seed on the same world gives the same cas
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,7 +36,7 @@ from anxin.notifications.choices import Channel
 from anxin.notifications.delivery import outbox_deliver
 from anxin.notifications.models import OutboxMessage
 
-from ..choices import CaseStatus
+from ..choices import CaseChannel, CaseStatus
 from ..inputs import CaseOpenIn
 from ..models import Case, ReturnAddress
 from ..selectors import case_open_deadlines
@@ -150,6 +151,15 @@ def _cast() -> Cast:
     )
 
 
+def _channel_of(line: Line) -> str:
+    """Where the demo consumer opened the request: mostly the website and the app, one in ten
+    through the assistant. Derived from the line, so the seeded random sequence is untouched."""
+    bucket = zlib.crc32(line.ref.encode()) % 20
+    if bucket < 11:
+        return CaseChannel.WEB
+    return CaseChannel.APP if bucket < 18 else CaseChannel.ASSISTANT
+
+
 def _addresses(rng: random.Random, now: datetime) -> None:
     """A return warehouse for every merchant that has none (set up long before the cases)."""
     have = ReturnAddress.objects.values("merchant_id")
@@ -216,7 +226,9 @@ def _run(
         # (the refund provider call) happens at the time of the last step.
         with clock.frozen(times[-1]), transaction.atomic():
             with clock.frozen(times[0]):
-                case = case_open(actor=cast.consumer_for(line), data=data)
+                case = case_open(
+                    actor=cast.consumer_for(line), data=data, channel=_channel_of(line)
+                )
             at = times[0]
             for step, planned in zip(scenario.steps, times[1:], strict=True):
                 at = max(planned, at + MINUTE)

@@ -11,7 +11,14 @@ from anxin.core.fields import EncryptedTextField, MoneyField
 from anxin.core.models import PublicModel
 from anxin.core.scoping import Scope, ScopedManager
 
-from ..choices import CaseChannel, CaseStatus, CaseType, EvidencePurpose, MessageAudience, MessageParty
+from ..choices import (
+    CaseChannel,
+    CaseStatus,
+    CaseType,
+    EvidencePurpose,
+    MessageAudience,
+    MessageParty,
+)
 
 
 class Case(PublicModel):
