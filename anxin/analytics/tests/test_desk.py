@@ -1,0 +1,273 @@
+"""The desk's facts, rollups and metrics on small hand-computed fixtures.
+
+Times are Asia/Shanghai; the clock is frozen where a service reads it. A reopened ticket counts
+once as reopened and its resolve time runs from its opening to its final resolution.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from anxin.analytics.desk_refresh import desk_refresh
+from anxin.analytics.models import AssistantDay, DeskDay, TicketFact
+from anxin.assistant.models import Conversation
+from anxin.core import clock
+from anxin.feedback.choices import SubjectType
+from anxin.feedback.models import Survey
+from anxin.tickets.choices import SlaMetric, SlaStatus
+from anxin.tickets.models import SlaClock, Ticket
+
+pytestmark = [pytest.mark.django_db, pytest.mark.db]
+
+SH = ZoneInfo("Asia/Shanghai")
+DAY = date(2026, 11, 5)
+T0 = datetime(2026, 11, 5, 10, 0, tzinfo=SH)
+
+
+def at(hours: float, start: datetime = T0) -> datetime:
+    return start + timedelta(hours=hours)
+
+
+_numbers = iter(range(1, 10_000))
+
+
+def ticket(
+    opened: datetime = T0,
+    *,
+    channel: str = "web",
+    type: str = "inquiry",
+    priority: str = "normal",
+    responded: float | None = None,
+    resolved: float | None = None,
+    reopened: int = 0,
+    **fields: Any,
+) -> Ticket:
+    """A ticket row as the desk leaves it (times in hours after ``opened``)."""
+    made = Ticket.unscoped.create(
+        number=f"TK{next(_numbers):06d}",
+        type=type,
+        priority=priority,
+        channel=channel,
+        subject="Where is my parcel?",
+        created_at=opened,
+        **fields,
+    )
+    Ticket.unscoped.filter(pk=made.pk).update(
+        first_response_at=None if responded is None else at(responded, opened),
+        resolved_at=None if resolved is None else at(resolved, opened),
+        reopen_count=reopened,
+    )
+    made.refresh_from_db()
+    return made
+
+
+def sla_clock(of: Ticket, metric: str, status: str, **fields: Any) -> SlaClock:
+    return SlaClock.objects.create(
+        ticket=of,
+        metric=metric,
+        status=status,
+        target=timedelta(minutes=30),
+        started_at=of.created_at,
+        **fields,
+    )
+
+
+def survey(of: Ticket, score: int | None) -> Survey:
+    return Survey.unscoped.create(
+        subject_type=SubjectType.TICKET,
+        subject_id=of.pk,
+        subject_number=of.number,
+        sent_at=at(48),
+        expires_at=at(48 + 30 * 24),
+        answered_at=None if score is None else at(50),
+        score=score,
+    )
+
+
+def conversation(user: Any, started: datetime, *, handed_off: bool, messages: int = 1) -> Any:
+    made = Conversation.objects.create(user=user, channel="web", user_messages=messages)
+    Conversation.objects.filter(pk=made.pk).update(
+        created_at=started,
+        last_message_at=started,
+        handed_off_at=started + timedelta(minutes=5) if handed_off else None,
+    )
+    return made
+
+
+def customer(name: str = "buyer") -> Any:
+    return get_user_model().objects.create_user(username=name, password="x")
+
+
+# --- facts --------------------------------------------------------------------------------------
+
+
+def test_fact_of_a_ticket_spanning_midnight_belongs_to_its_local_opening_day() -> None:
+    # opened 23:30 local on 5 November (15:30 UTC), answered 00:15 the next morning
+    late = ticket(datetime(2026, 11, 5, 23, 30, tzinfo=SH), responded=0.75, resolved=10.5)
+    desk_refresh(since=None, now=T0)
+    fact = TicketFact.objects.get(ticket=late)
+    assert fact.day == DAY
+    assert fact.response_hours == pytest.approx(0.75)
+    assert fact.resolve_hours == pytest.approx(10.5)
+    assert fact.merchant_id == 0
+    assert fact.sla_met is None
+    assert fact.csat is None
+
+
+def test_sla_met_is_decided_from_the_tickets_clocks() -> None:
+    met = ticket()
+    sla_clock(met, SlaMetric.FIRST_RESPONSE, SlaStatus.MET)
+    sla_clock(met, SlaMetric.RESOLUTION, SlaStatus.RUNNING)  # not decided yet
+    late = ticket()
+    sla_clock(late, SlaMetric.FIRST_RESPONSE, SlaStatus.MET)
+    sla_clock(late, SlaMetric.RESOLUTION, SlaStatus.BREACHED, breached_at=at(8))
+    undecided = ticket()
+    sla_clock(undecided, SlaMetric.FIRST_RESPONSE, SlaStatus.CANCELLED)
+    no_policy = ticket()
+    desk_refresh(since=None, now=T0)
+    outcome = dict(TicketFact.objects.values_list("ticket_id", "sla_met"))
+    assert outcome == {met.pk: True, late.pk: False, undecided.pk: None, no_policy.pk: None}
+    (row,) = DeskDay.objects.all()
+    assert (row.sla_n, row.sla_met) == (2, 1)
+
+
+def test_merged_ticket_is_never_resolved() -> None:
+    survivor = ticket()
+    merged = ticket(merged_into=survivor)
+    Ticket.unscoped.filter(pk=merged.pk).update(resolved_at=at(1))
+    desk_refresh(since=None, now=T0)
+    assert TicketFact.objects.get(ticket=merged).resolve_hours is None
+
+
+# --- rollups ------------------------------------------------------------------------------------
+
+
+def test_desk_day_sums_counts_and_bins_per_dimension() -> None:
+    # three web inquiries: answered after 0.25 h, 0.75 h and 3 h; two resolved (5 h, 30 h), the
+    # second of them reopened once; one e-mail complaint of high priority, never answered
+    a = ticket(responded=0.25, resolved=5)
+    b = ticket(responded=0.75, resolved=30, reopened=1)
+    c = ticket(responded=3, reopened=1)  # reopened and open again: not resolved
+    ticket(channel="email", type="complaint", priority="high")
+    survey(a, 5)
+    survey(b, 2)
+    survey(c, None)  # sent, never answered
+    written = desk_refresh(since=None, now=T0)
+    assert written == 4 + 2  # four facts, two rollup rows
+    web = DeskDay.objects.get(channel="web")
+    assert (web.day, web.type, web.priority, web.merchant_id) == (DAY, "inquiry", "normal", 0)
+    assert (web.tickets, web.responded, web.resolved, web.reopened) == (3, 3, 2, 1)
+    assert web.response_hours == pytest.approx(4.0)
+    assert web.resolve_hours == pytest.approx(35.0)
+    assert (web.response_b0, web.response_b1, web.response_b3) == (1, 1, 1)  # [0,.5) [.5,1) [2,4)
+    assert (web.resolve_b4, web.resolve_b7) == (1, 1)  # [4,8) and [24,36)
+    assert (web.csat_n, web.csat_sum, web.csat_low, web.csat_high) == (2, 7, 1, 1)
+    email = DeskDay.objects.get(channel="email")
+    assert (email.type, email.priority, email.tickets, email.responded) == (
+        "complaint",
+        "high",
+        1,
+        0,
+    )
+    assert sum(getattr(email, f"response_b{i}") for i in range(16)) == 0
+
+
+def test_assistant_day_counts_conversations_by_local_start_day() -> None:
+    user = customer()
+    conversation(user, at(1), handed_off=True)
+    conversation(user, at(2), handed_off=False)
+    conversation(user, at(3), handed_off=False)
+    conversation(user, at(4), handed_off=False, messages=0)  # opened, never written in
+    conversation(user, datetime(2026, 11, 6, 0, 30, tzinfo=SH), handed_off=True)  # 16:30 UTC
+    desk_refresh(since=None, now=T0)
+    days = {row.day: (row.conversations, row.handed_off) for row in AssistantDay.objects.all()}
+    assert days == {DAY: (3, 1), date(2026, 11, 6): (1, 1)}
+
+
+def test_incremental_refresh_equals_a_rebuild_including_late_changes() -> None:
+    user = customer()
+    early = ticket(T0 - timedelta(days=7), responded=1)
+    ticket(T0 - timedelta(days=7), responded=2, resolved=3)
+    conversation(user, T0 - timedelta(days=7), handed_off=False)
+    desk_refresh(since=None, now=T0 - timedelta(days=6))
+    watermark = T0 - timedelta(hours=1)
+    # a week later: the early ticket is resolved and surveyed, a new ticket arrives, and the old
+    # conversation is handed off
+    Ticket.unscoped.filter(pk=early.pk).update(resolved_at=at(0))
+    survey(early, 4)
+    Survey.unscoped.filter(subject_id=early.pk).update(answered_at=at(0))
+    ticket(responded=0.1)
+    Conversation.objects.update(handed_off_at=at(0), last_message_at=at(0))
+    desk_refresh(since=watermark, now=T0)
+
+    def snapshot() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+        facts = list(TicketFact.objects.order_by("ticket_id").values(*FACT_FIELDS))
+        days = list(DeskDay.objects.order_by(*DIMENSIONS).values(*ROLLUP_FIELDS))
+        talks = list(
+            AssistantDay.objects.order_by("day").values("day", "conversations", "handed_off")
+        )
+        return facts, days, talks
+
+    incremental = snapshot()
+    assert incremental[1][0]["resolved"] == 2  # the late resolution reached the old day
+    assert incremental[1][0]["csat_n"] == 1
+    assert incremental[2] == [{"day": DAY - timedelta(days=7), "conversations": 1, "handed_off": 1}]
+    desk_refresh(since=None, now=T0)
+    assert snapshot() == incremental
+
+
+FACT_FIELDS = [f.name for f in TicketFact._meta.concrete_fields if f.name not in {"updated_at"}]
+DIMENSIONS = ["day", "channel", "type", "priority", "merchant_id"]
+ROLLUP_FIELDS = [f.name for f in DeskDay._meta.concrete_fields if f.name != "id"]
+
+
+def test_refresh_twice_changes_nothing() -> None:
+    ticket(responded=1, resolved=2)
+    first = desk_refresh(since=T0 - timedelta(hours=1), now=T0)
+    rows = list(DeskDay.objects.values(*ROLLUP_FIELDS))
+    desk_refresh(since=T0 - timedelta(hours=1), now=T0)
+    assert first == 2
+    assert list(DeskDay.objects.values(*ROLLUP_FIELDS)) == rows
+
+
+def test_reopened_ticket_counts_once_and_resolves_at_its_final_resolution() -> None:
+    """Through the desk's own services: resolved, closed, reopened, resolved again."""
+    from anxin.tickets.services import ticket_act, ticket_reply
+    from anxin.tickets.tests.desk import build_desk
+    from anxin.web.tests.conftest import reseed
+
+    reseed()
+    desk = build_desk()
+    agent = desk.actor(desk.world.agent)
+    consumer = desk.actor(desk.world.consumer)
+    clock.freeze(T0)
+    flaky = desk.open(subject="Broken again")
+    clock.freeze(at(1))
+    ticket_reply(actor=agent, ticket=flaky, body="We are on it.")
+    clock.freeze(at(3))
+    ticket_act(actor=agent, ticket=flaky, action="resolve")
+    clock.freeze(at(4))
+    ticket_act(actor=consumer, ticket=flaky, action="accept_resolution")
+    clock.freeze(at(24))
+    ticket_act(actor=consumer, ticket=flaky, action="reopen", reason="It broke again.")
+    clock.freeze(at(26))
+    ticket_act(actor=agent, ticket=flaky, action="resolve")
+    clock.freeze(at(27))
+    ticket_act(actor=consumer, ticket=flaky, action="accept_resolution")
+    clock.freeze(at(30))
+    ticket_act(actor=consumer, ticket=flaky, action="reopen", reason="And again.")
+    clock.freeze(at(32))
+    ticket_act(actor=agent, ticket=flaky, action="resolve")
+    desk_refresh(since=None, now=clock.now())
+    fact = TicketFact.objects.get(ticket=flaky)
+    assert fact.reopened == 2
+    assert fact.response_hours == pytest.approx(1.0)
+    assert fact.resolve_hours == pytest.approx(32.0)  # opening → the final resolution
+    (row,) = DeskDay.objects.filter(day=DAY)
+    assert (row.tickets, row.resolved, row.reopened) == (1, 1, 1)  # once, though twice reopened
+    assert row.resolve_b7 == 1  # [24, 36) h
