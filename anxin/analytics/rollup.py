@@ -1,0 +1,115 @@
+"""The daily case rollups, re-aggregated from the case facts: ``rollup_days`` deletes the rows of
+the given days at the three grains and writes them again with one GROUP BY per grain (and chunk
+of days). The measures are defined once, in ``measure_kwargs``, for all three grains; they are
+plain counts and sums with a filter, so the SQL is the same on SQLite, PostgreSQL or a columnar
+engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Count, Q, Sum
+
+from anxin.core.money import round_money
+
+from .bins import EDGES, HISTOGRAMS, NBINS
+from .models import CaseDay, CaseFact, MerchantDay, PlatformDay
+
+DAYS_PER_QUERY = 31  # a month of days per GROUP BY; the rows stream out in batches
+BATCH = 2000
+ALIAS = "m_"  # annotations cannot reuse the facts' column names (response_hours …)
+
+# The grains: the rollup model and the fact columns it groups by.
+GRAINS: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
+    (PlatformDay, ("day", "category_id", "type", "reason_id", "channel")),
+    (MerchantDay, ("day", "merchant_id", "category_id", "type", "reason_id", "channel")),
+    (CaseDay, ("day", "merchant_id", "category_id", "sku_id", "type", "reason_id", "channel")),
+)
+
+
+def bin_filter(measure: str, i: int) -> Q:
+    """The facts whose ``<measure>_hours`` falls in bin ``i`` (``bins.bin_of``): the first bin
+    also takes negative durations (clock skew), the last one is open above."""
+    field = f"{measure}_hours"
+    low = Q(**{f"{field}__gte": EDGES[i]}) if i > 0 else Q(**{f"{field}__isnull": False})
+    if i == NBINS - 1:
+        return low
+    return low & Q(**{f"{field}__lt": EDGES[i + 1]})
+
+
+def measure_kwargs() -> dict[str, Any]:
+    """The aggregate of every ``CaseMeasures`` column over a group of case facts, by column."""
+    hours = {f"{h}_hours": Q(**{f"{h}_hours__isnull": False}) for h in HISTOGRAMS}
+    measures: dict[str, Any] = {
+        "cases": Count("pk"),
+        "refunded": Count("pk", filter=hours["refund_hours"]),
+        "refund_amount": Sum("refund_amount"),
+        "responded": Count("pk", filter=hours["response_hours"]),
+        "response_hours": Sum("response_hours"),
+        "approved": Count("pk", filter=hours["approve_hours"]),
+        "approve_hours": Sum("approve_hours"),
+        "refund_hours": Sum("refund_hours"),
+        "closed": Count("pk", filter=hours["close_hours"]),
+        "close_hours": Sum("close_hours"),
+        "answered": Count("pk", filter=~Q(answered_by="")),
+        "answered_in_time": Count("pk", filter=Q(answered_by="merchant")),
+        "auto_acted": Count("pk", filter=Q(auto_acted=True)),
+        "disputed": Count("pk", filter=Q(disputed=True)),
+        "intervened": Count("pk", filter=Q(intervened=True)),
+        "csat_n": Count("pk", filter=Q(csat__isnull=False)),
+        "csat_sum": Sum("csat"),
+        "csat_low": Count("pk", filter=Q(csat__lte=2)),
+        "csat_high": Count("pk", filter=Q(csat__gte=4)),
+    }
+    for h in HISTOGRAMS:
+        for i in range(NBINS):
+            measures[f"{h}_b{i}"] = Count("pk", filter=bin_filter(h, i))
+    return measures
+
+
+def _measures(row: dict[str, Any]) -> dict[str, Any]:
+    """A grouped row's measures as column values (a sum over no rows is 0, not NULL)."""
+    values = {k[len(ALIAS) :]: v for k, v in row.items() if k.startswith(ALIAS)}
+    for key, value in values.items():
+        if value is None:
+            values[key] = 0
+    values["refund_amount"] = round_money(values["refund_amount"] or Decimal(0))
+    return values
+
+
+def _day_chunks(days: Collection[date]) -> Iterator[list[date]]:
+    ordered = sorted(set(days))
+    for i in range(0, len(ordered), DAYS_PER_QUERY):
+        yield ordered[i : i + DAYS_PER_QUERY]
+
+
+def rollup_days(days: Collection[date]) -> int:
+    """Rewrite the three case rollups of ``days`` from the facts; returns the rows written."""
+    aggregates = {ALIAS + k: v for k, v in measure_kwargs().items()}
+    written = 0
+    for chunk in _day_chunks(days):
+        with transaction.atomic():
+            for model, dims in GRAINS:
+                model._default_manager.filter(day__in=chunk).delete()
+                rows = (
+                    CaseFact.objects.filter(day__in=chunk)
+                    .values(*dims)
+                    .annotate(**aggregates)
+                    .order_by()
+                )
+                batch: list[models.Model] = []
+                for row in rows.iterator(chunk_size=BATCH):
+                    batch.append(model(**{d: row[d] for d in dims}, **_measures(row)))
+                    if len(batch) >= BATCH:
+                        model._default_manager.bulk_create(batch)
+                        written += len(batch)
+                        batch = []
+                if batch:
+                    model._default_manager.bulk_create(batch)
+                    written += len(batch)
+    return written
