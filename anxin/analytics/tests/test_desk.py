@@ -12,13 +12,25 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
+from anxin.analytics.desk_queries import (
+    desk_backlog,
+    desk_breakdown,
+    desk_filters_from,
+    desk_totals,
+    desk_trend,
+    share_within,
+)
 from anxin.analytics.desk_refresh import desk_refresh
 from anxin.analytics.models import AssistantDay, DeskDay, TicketFact
+from anxin.analytics.queries.filters import Filters
 from anxin.assistant.models import Conversation
 from anxin.core import clock
+from anxin.core.actors import Actor, Role
+from anxin.core.errors import Forbidden, ValidationFailed
 from anxin.feedback.choices import SubjectType
-from anxin.feedback.models import Survey
+from anxin.feedback.models import NpsSurvey, Survey
 from anxin.tickets.choices import SlaMetric, SlaStatus
 from anxin.tickets.models import SlaClock, Ticket
 
@@ -271,3 +283,151 @@ def test_reopened_ticket_counts_once_and_resolves_at_its_final_resolution() -> N
     (row,) = DeskDay.objects.filter(day=DAY)
     assert (row.tickets, row.resolved, row.reopened) == (1, 1, 1)  # once, though twice reopened
     assert row.resolve_b7 == 1  # [24, 36) h
+
+
+# --- queries and metrics ------------------------------------------------------------------------
+
+PLATFORM = Actor(role=Role.AGENT, user_id=None, platform=True)
+SHOP = Actor(role=Role.MERCHANT_ADMIN, user_id=None, merchant_ids=frozenset({1}))
+CONSUMER = Actor(role=Role.CONSUMER, user_id=None)
+PERIOD = Filters(start=DAY - timedelta(days=2), end=DAY)
+
+
+def nps(score: int, answered: datetime) -> None:
+    user = customer(f"nps{score}-{answered:%H%M%S%f}")
+    NpsSurvey.unscoped.create(
+        recipient=user, period="2026Q4", sent_at=answered, answered_at=answered, score=score
+    )
+
+
+@pytest.fixture
+def small_desk() -> dict[str, Any]:
+    """Three web inquiries and an e-mail complaint opened on 5 November (see the rollup test),
+    SLA outcomes met, breached, met and undecided, three conversations (one handed off) and
+    four recommendation answers."""
+    a = ticket(responded=0.25, resolved=5)
+    b = ticket(responded=0.75, resolved=30, reopened=1)
+    c = ticket(responded=3, reopened=1)
+    d = ticket(channel="email", type="complaint", priority="high")
+    sla_clock(a, SlaMetric.FIRST_RESPONSE, SlaStatus.MET)
+    sla_clock(b, SlaMetric.FIRST_RESPONSE, SlaStatus.BREACHED, breached_at=at(0.5))
+    sla_clock(c, SlaMetric.FIRST_RESPONSE, SlaStatus.MET)
+    sla_clock(d, SlaMetric.FIRST_RESPONSE, SlaStatus.RUNNING)
+    survey(a, 5)
+    survey(b, 2)
+    user = customer()
+    conversation(user, at(1), handed_off=True)
+    conversation(user, at(2), handed_off=False)
+    conversation(user, at(3), handed_off=False)
+    for score in (10, 9, 7, 3):
+        nps(score, at(5))
+    nps(0, at(-24 * 10))  # answered before the period
+    desk_refresh(since=None, now=T0)
+    return {"a": a, "b": b, "c": c, "d": d}
+
+
+def test_desk_metrics_by_hand(small_desk: dict[str, Any]) -> None:
+    t = desk_totals(actor=PLATFORM, filters=PERIOD)
+    assert (t.tickets, t.ticket_responded, t.ticket_resolved, t.reopened) == (4, 3, 2, 1)
+    # first responses 0.25 h, 0.75 h, 3 h in bins [0, .5), [.5, 1), [2, 4): the median's rank
+    # 1.5 lies half-way through the second bin, the p90's rank 2.7 at 70 % of the fourth
+    assert t.metric("ticket_response_median") == pytest.approx(0.75)
+    assert t.metric("ticket_response_p90") == pytest.approx(2 + 2 * 0.7)
+    assert share_within(t.ticket_hist["response"], 0.5) == pytest.approx(1 / 3)
+    # resolutions 5 h and 30 h: rank 1 ends the [4, 8) bin
+    assert t.metric("ticket_resolve_median") == pytest.approx(8.0)
+    assert t.metric("ticket_sla_attainment") == pytest.approx(2 / 3)  # d is still running
+    assert t.metric("reopen_rate") == pytest.approx(1 / 2)  # c is reopened but not resolved
+    assert t.metric("ticket_csat") == pytest.approx(3.5)
+    assert t.metric("assistant_containment") == pytest.approx(2 / 3)
+    assert t.metric("nps") == pytest.approx((2 - 1) * 100 / 4)
+
+
+def test_filters_narrow_the_tickets_not_the_platform_wide_figures(
+    small_desk: dict[str, Any],
+) -> None:
+    t = desk_totals(actor=PLATFORM, filters=PERIOD.replace(channel="email"))
+    assert (t.tickets, t.ticket_responded, t.sla_n) == (1, 0, 0)
+    assert t.metric("ticket_response_median") is None
+    assert t.metric("assistant_containment") == pytest.approx(2 / 3)
+    earlier = desk_totals(
+        actor=PLATFORM, filters=Filters(start=date(2026, 1, 1), end=date(2026, 1, 31))
+    )
+    assert (earlier.tickets, earlier.conversations, earlier.nps_responses) == (0, 0, 0)
+    assert earlier.metric("reopen_rate") is None
+
+
+def test_trend_fills_empty_days(small_desk: dict[str, Any]) -> None:
+    points = desk_trend(actor=PLATFORM, filters=PERIOD)
+    assert [(p.label, p.totals.tickets) for p in points] == [
+        ("2026-11-03", 0),
+        ("2026-11-04", 0),
+        ("2026-11-05", 4),
+    ]
+    assert points[-1].values["ticket_response_median"] == pytest.approx(0.75)
+    assert points[-1].values["assistant_containment"] == pytest.approx(2 / 3)
+    assert points[0].values["ticket_response_median"] is None
+
+
+def test_long_periods_trend_per_iso_week(small_desk: dict[str, Any]) -> None:
+    points = desk_trend(actor=PLATFORM, filters=Filters(start=date(2026, 8, 1), end=DAY))
+    assert len(points) == 15  # Sat 1 Aug … Thu 5 Nov: a stub week, 13 weeks and a stub
+    assert sum(p.totals.tickets for p in points) == 4
+    assert points[-1].totals.tickets == 4
+
+
+def test_breakdowns_by_channel_type_and_priority(small_desk: dict[str, Any]) -> None:
+    channels = desk_breakdown(actor=PLATFORM, filters=PERIOD, by="channel")
+    assert [(r.key, r.tickets, r.share) for r in channels] == [("web", 3, 0.75), ("email", 1, 0.25)]
+    assert channels[0].values["reopen_rate"] == pytest.approx(0.5)
+    priorities = desk_breakdown(actor=PLATFORM, filters=PERIOD, by="priority")
+    assert [r.key for r in priorities] == ["normal", "high"]
+    types = desk_breakdown(actor=PLATFORM, filters=PERIOD, by="type")
+    assert {r.key: r.tickets for r in types} == {"inquiry": 3, "complaint": 1}
+    with pytest.raises(ValidationFailed) as refused:
+        desk_breakdown(actor=PLATFORM, filters=PERIOD, by="merchant")
+    assert "by" in refused.value.fields
+
+
+def test_only_platform_staff_read_the_desk() -> None:
+    for who in (SHOP, CONSUMER):
+        with pytest.raises(Forbidden):
+            desk_totals(actor=who, filters=PERIOD)
+        with pytest.raises(Forbidden):
+            desk_backlog(actor=who)
+        with pytest.raises(Forbidden):
+            desk_filters_from({}, actor=who)
+
+
+def test_desk_filters_use_ticket_vocabularies() -> None:
+    clock.freeze(T0)
+    filters = desk_filters_from({"channel": "phone", "type": "payment"}, actor=PLATFORM)
+    assert (filters.start, filters.end) == (DAY - timedelta(days=29), DAY)
+    assert (filters.channel, filters.type) == ("phone", "payment")
+    with pytest.raises(ValidationFailed) as refused:
+        desk_filters_from({"start": "2026-13-01", "channel": "fax", "type": "x"}, actor=PLATFORM)
+    assert set(refused.value.fields) == {"start", "channel", "type"}
+
+
+def test_share_within_a_target_interpolates_in_its_bin() -> None:
+    counts = [0] * 16
+    counts[1] = 4  # four answers between 30 min and 1 h
+    assert share_within(counts, 0.5) == 0
+    assert share_within(counts, 0.75) == pytest.approx(0.5)
+    assert share_within(counts, 1) == 1
+    assert share_within([0] * 16, 1) is None
+
+
+def test_backlog_counts_open_tickets_by_status_and_priority() -> None:
+    ticket()
+    ticket(priority="urgent")
+    ticket(priority="urgent", status="pending_customer")
+    ticket(status="resolved")
+    backlog = desk_backlog(actor=PLATFORM)
+    assert backlog.total == 3
+    assert backlog.cell("new", "urgent") == 1
+    assert backlog.status_total("new") == 2
+    assert backlog.priority_total("urgent") == 2
+    assert backlog.tiles["open"] == 3
+    with translation.override("en"):
+        assert desk_backlog(actor=PLATFORM).rows[0] == ("new", [0, 1, 0, 1], 2)
