@@ -1,0 +1,329 @@
+"""The monthly public transparency report (运营数据公示): the platform's after-sales figures of one
+month — median time to refund, after-sales, dispute and platform-intervention rates, satisfaction,
+merchants by credit tier, quality notices — for the whole platform and by top-level category.
+
+Small cells are suppressed, k-anonymity style, so that no shop and no consumer can be singled out:
+
+- a figure computed from fewer than ``K`` requests (or survey answers, or refunds) is not shown;
+- a category whose requests come from fewer than ``MIN_SHOPS`` shops is not shown at all (its
+  figures would describe those shops);
+- a tier holding 1 to ``K_TIERS - 1`` shops is not shown;
+- complementary suppression: when a column hides a cell and the total is shown, the next
+  smallest cells are hidden too until the hidden ones are at least two and add up to at least
+  the threshold, so a hidden cell cannot be recovered as the total minus the others (if that is
+  impossible, the total goes as well).
+
+Quality notices name their shop on purpose (they are public notices), so their counts are not
+suppressed. ``transparency_publish`` freezes a month's figures into a ``TransparencyReport`` once:
+its page, CSV and PDF keep showing them, whatever changes in the data later.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anxin.catalog.models import Category
+from anxin.core import clock
+from anxin.core.actors import SYSTEM
+from anxin.core.audit import audit_record
+from anxin.core.errors import NotFound, ValidationFailed
+from anxin.credit.choices import Tier
+from anxin.credit.selectors import tier_counts
+from anxin.quality.selectors import notice_list_public
+
+from .metrics import (
+    METRICS,
+    Totals,
+    case_sums,
+    case_totals_from,
+    delivered_from,
+    delivered_sums,
+)
+from .models import DeliveredDay, MerchantDay, PlatformDay, TransparencyReport
+
+VERSION = 1
+K = 10  # fewest requests (answers, refunds) a published figure may rest on
+K_TIERS = 5  # fewest shops a published tier count may hold
+MIN_SHOPS = 3  # fewest shops a category's figures may come from
+
+# The published columns, in order: (key, the count each rests on). ``cases`` is the number of
+# requests opened in the month; the others are metrics of ``analytics.metrics``.
+COLUMNS: tuple[tuple[str, Callable[[Totals], int]], ...] = (
+    ("cases", lambda t: t.cases),
+    ("after_sales_rate", lambda t: t.cases),
+    ("refund_median", lambda t: t.refunded),
+    ("dispute_rate", lambda t: t.cases),
+    ("intervention_rate", lambda t: t.cases),
+    ("csat", lambda t: t.csat_n),
+    ("csat_satisfied", lambda t: t.csat_n),
+)
+COLUMN_KEYS: tuple[str, ...] = tuple(key for key, _n in COLUMNS)
+# Digits kept in the frozen figures: shares 0..1, hours, stars.
+PLACES = {"after_sales_rate": 4, "dispute_rate": 4, "intervention_rate": 4, "csat_satisfied": 4}
+PLACES.update({"refund_median": 1, "csat": 2})
+SUPPRESSED_NOTE = _("fewer than %(k)s")
+
+
+def month_start(month: date) -> date:
+    return month.replace(day=1)
+
+
+def month_end(month: date) -> date:
+    first = month_start(month)
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def month_parse(text: str) -> date:
+    """ "2026-11" as the first day of that month (ValidationFailed on anything else)."""
+    try:
+        year, number = text.split("-")
+        if len(year) != 4 or len(number) != 2:
+            raise ValueError(text)
+        return date(int(year), int(number), 1)
+    except (ValueError, TypeError) as error:
+        raise ValidationFailed(fields={"month": _("Give a month such as 2026-11.")}) from error
+
+
+def last_complete_month(today: date | None = None) -> date:
+    today = today or clock.localnow().date()
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+# --- suppression -----------------------------------------------------------------------------------
+
+
+def suppress(
+    counts: Mapping[Any, int], *, threshold: int, hidden: Iterable[Any]
+) -> tuple[set[Any], bool]:
+    """The cells of one column to hide, and whether its total must go too.
+
+    ``counts`` are the counts each cell rests on and ``hidden`` the cells too small (or too
+    telling) to show. When any is, the smallest other cells with a count above zero are hidden
+    with them until the hidden cells are at least two and add up to at least ``threshold``, so
+    the total minus the shown cells gives nothing small back; when no cells are left for that,
+    the total is hidden as well."""
+    hidden = set(hidden)
+    if not hidden:
+        return hidden, False
+    candidates = sorted(
+        ((n, str(key), key) for key, n in counts.items() if key not in hidden and n > 0),
+        key=lambda item: (item[0], item[1]),
+    )
+    while len(hidden) < 2 or sum(counts.get(key, 0) for key in hidden) < threshold:
+        if not candidates:
+            return hidden, True
+        hidden.add(candidates.pop(0)[2])
+    return hidden, False
+
+
+def _cell(key: str, totals: Totals, hidden: bool) -> dict[str, Any]:
+    n = dict(COLUMNS)[key](totals)
+    if hidden:
+        return {"value": None, "n": None, "suppressed": True}
+    value: float | int | None
+    if key == "cases":
+        value = totals.cases
+    else:
+        raw = METRICS[key].compute(totals)
+        value = None if raw is None else round(raw, PLACES[key])
+    return {"value": value, "n": n, "suppressed": False}
+
+
+# --- building --------------------------------------------------------------------------------------
+
+
+def _local_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    low = timezone.make_aware(datetime.combine(first, time.min), tz)
+    high = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min), tz)
+    return low, high
+
+
+def _category_totals(first: date, last: date) -> tuple[dict[int, Totals], dict[int, int]]:
+    """Per top-level category: the month's totals and how many shops its requests came from
+    (three grouped queries over the rollups)."""
+    month = {"day__gte": first, "day__lte": last}
+    cases = {
+        row["category_id"]: row
+        for row in PlatformDay.objects.filter(**month).values("category_id").annotate(**case_sums())
+    }
+    delivered = {
+        row["category_id"]: delivered_from(row)
+        for row in DeliveredDay.objects.filter(**month)
+        .values("category_id")
+        .annotate(**delivered_sums())
+    }
+    shops = dict(
+        MerchantDay.objects.filter(**month, cases__gt=0)
+        .values("category_id")
+        .annotate(n=Count("merchant_id", distinct=True))
+        .values_list("category_id", "n")
+    )
+    totals: dict[int, Totals] = {}
+    for category_id in set(cases) | set(delivered):
+        orders, units = delivered.get(category_id, (0, 0))
+        totals[category_id] = case_totals_from(
+            cases.get(category_id) or {}, orders=orders, units=units
+        )
+    return totals, {c: int(n) for c, n in shops.items()}
+
+
+def _notices(first: date, last: date) -> dict[int | None, int]:
+    """Quality notices published in the month, per top-level category (None: unknown)."""
+    low, high = _local_bounds(first, last)
+    codes = list(
+        notice_list_public()
+        .filter(published_at__gte=low, published_at__lt=high)
+        .values_list("category_code", flat=True)
+    )
+    tops = {
+        code: parent or pk
+        for code, pk, parent in Category.objects.filter(code__in=set(codes)).values_list(
+            "code", "pk", "parent_id"
+        )
+    }
+    counted: dict[int | None, int] = {}
+    for code in codes:
+        key = tops.get(code)
+        counted[key] = counted.get(key, 0) + 1
+    return counted
+
+
+def _tiers() -> dict[str, Any]:
+    counts = tier_counts(actor=SYSTEM)
+    hidden, hide_total = suppress(
+        counts, threshold=K_TIERS, hidden=[t for t, n in counts.items() if 0 < n < K_TIERS]
+    )
+    total = sum(counts.values())
+    return {
+        "rows": [
+            {
+                "tier": tier,
+                "count": None if tier in hidden else counts.get(tier, 0),
+                "suppressed": tier in hidden,
+            }
+            for tier in Tier.values
+        ],
+        "total": {"count": None if hide_total else total, "suppressed": hide_total},
+    }
+
+
+def transparency_build(month: date) -> dict[str, Any]:
+    """The figures of ``month`` (any day in it) as plain JSON-ready data, suppressed: what a
+    published report freezes and what its page, CSV and PDF show."""
+    first, last = month_start(month), month_end(month)
+    by_category, shops = _category_totals(first, last)
+    platform = sum(by_category.values(), Totals())
+    categories = {
+        pk: (code, zh, en, parent)
+        for pk, code, zh, en, parent in Category.objects.filter(
+            pk__in=list(by_category)
+        ).values_list("pk", "code", "name_zh", "name_en", "parent_id")
+    }
+    # A category whose requests come from too few shops is hidden whole.
+    few_shops = {pk for pk, t in by_category.items() if t.cases and shops.get(pk, 0) < MIN_SHOPS}
+    hidden_by_column: dict[str, set[int]] = {}
+    platform_hidden: dict[str, bool] = {}
+    for key, count_of in COLUMNS:
+        counts = {pk: count_of(t) for pk, t in by_category.items()}
+        small = {pk for pk, n in counts.items() if n < K} | few_shops
+        hidden, hide_total = suppress(counts, threshold=K, hidden=small)
+        hidden_by_column[key] = hidden
+        platform_hidden[key] = hide_total or count_of(platform) < K
+    notices = _notices(first, last)
+    rows = []
+    for pk in sorted(by_category, key=lambda c: (categories.get(c, ("",))[0], c)):
+        code, zh, en, _parent = categories.get(pk, ("", "", "", None))
+        rows.append(
+            {
+                "id": pk,
+                "code": code,
+                "name_zh": zh,
+                "name_en": en,
+                "cells": {
+                    key: _cell(key, by_category[pk], pk in hidden_by_column[key])
+                    for key in COLUMN_KEYS
+                },
+                "quality_notices": notices.get(pk, 0),
+            }
+        )
+    return {
+        "version": VERSION,
+        "month": first.strftime("%Y-%m"),
+        "start": first.isoformat(),
+        "end": last.isoformat(),
+        "k": K,
+        "k_tiers": K_TIERS,
+        "min_shops": MIN_SHOPS,
+        "columns": list(COLUMN_KEYS),
+        "platform": {key: _cell(key, platform, platform_hidden[key]) for key in COLUMN_KEYS},
+        "categories": rows,
+        "tiers": _tiers(),
+        "quality_notices": {"total": sum(notices.values())},
+    }
+
+
+# --- publishing and reading ------------------------------------------------------------------------
+
+
+def transparency_publish(
+    month: date, *, force: bool = False, now: datetime | None = None
+) -> tuple[TransparencyReport, bool]:
+    """Freeze ``month``'s figures into its report, once: a month already published is left as
+    it is (``force`` rebuilds it). Returns the report and whether it was written now."""
+    first = month_start(month)
+    now = now or clock.now()
+    if month_end(first) >= timezone.localtime(now).date():
+        raise ValidationFailed(fields={"month": _("Only a month that has ended can be published.")})
+    existing = TransparencyReport.objects.filter(month=first).first()
+    if existing is not None and not force:
+        return existing, False
+    data = transparency_build(first)
+    try:
+        with transaction.atomic():
+            report, created = TransparencyReport.objects.update_or_create(
+                month=first, defaults={"data": data, "published_at": now}
+            )
+            audit_record(
+                actor=SYSTEM,
+                action="analytics.transparency.publish",
+                subject_type="analytics.transparencyreport",
+                subject_id=report.pk,
+                data={"month": data["month"], "forced": force, "replaced": not created},
+            )
+    except IntegrityError:  # published by a concurrent run
+        return TransparencyReport.objects.get(month=first), False
+    return report, True
+
+
+def report_list_public() -> QuerySet[TransparencyReport]:
+    """Every published month, newest first (public: the figures are suppressed aggregates)."""
+    return TransparencyReport.objects.order_by("-month")
+
+
+def report_get_public(month: date) -> TransparencyReport:
+    found = report_list_public().filter(month=month_start(month)).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def report_latest_public() -> TransparencyReport | None:
+    return report_list_public().first()
+
+
+def category_name(row: Mapping[str, Any], *, zh: bool) -> str:
+    """A frozen category row's name in the reader's language."""
+    return str((row.get("name_zh") if zh else row.get("name_en")) or row.get("name_zh") or "")
+
+
+def months(reports: Iterable[TransparencyReport]) -> list[str]:
+    return [r.month.strftime("%Y-%m") for r in reports]
