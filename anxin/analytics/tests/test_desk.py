@@ -102,7 +102,7 @@ def survey(of: Ticket, score: int | None) -> Survey:
 
 
 def conversation(user: Any, started: datetime, *, handed_off: bool, messages: int = 1) -> Any:
-    made = Conversation.objects.create(user=user, channel="web", user_messages=messages)
+    made = Conversation.objects.create(user=user, channel="widget", user_messages=messages)
     Conversation.objects.filter(pk=made.pk).update(
         created_at=started,
         last_message_at=started,
@@ -431,3 +431,64 @@ def test_backlog_counts_open_tickets_by_status_and_priority() -> None:
     assert backlog.tiles["open"] == 3
     with translation.override("en"):
         assert desk_backlog(actor=PLATFORM).rows[0] == ("new", [0, 1, 0, 1], 2)
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+
+def api_client(role: Role) -> Any:
+    from django.test import Client
+
+    from anxin.catalog.tests import factories as f
+
+    shop = f.merchant("m1") if role in (Role.MERCHANT_STAFF, Role.MERCHANT_ADMIN) else None
+    user = f.user(f"api-{role}", role, [shop] if shop else None)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+def test_api_gives_the_desk_figures_to_platform_staff(small_desk: dict[str, Any]) -> None:
+    clock.freeze(T0)
+    response = api_client(Role.AGENT).get(
+        "/api/v1/analytics/desk", {"start": "2026-11-03", "end": "2026-11-05"}
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["start"], body["end"], body["tickets"], body["open_now"]) == (
+        "2026-11-03",
+        "2026-11-05",
+        4,
+        4,
+    )
+    assert (body["sla_decided"], body["sla_met"], body["reopened"]) == (3, 2, 1)
+    assert body["first_response_target_hours"] == 0.5
+    assert body["answered_within_target"] == pytest.approx(1 / 3)
+    figures = {m["key"]: m for m in body["metrics"]}
+    assert figures["ticket_response_median"]["value"] == pytest.approx(0.75)
+    assert figures["ticket_response_median"]["display"] == "0.8 h"
+    assert figures["assistant_containment"]["value"] == pytest.approx(2 / 3)
+    assert figures["nps"]["value"] == pytest.approx(25.0)
+    assert figures["reopen_rate"]["unit"] == "rate"
+    assert not any(key.startswith("ticket_") for key in (m["label"] for m in body["metrics"]))
+
+
+@pytest.mark.parametrize("role", [Role.MERCHANT_ADMIN, Role.MERCHANT_STAFF, Role.CONSUMER])
+def test_api_refuses_everyone_else(role: Role) -> None:
+    response = api_client(role).get("/api/v1/analytics/desk")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"]
+
+
+def test_api_names_the_parameter_at_fault() -> None:
+    response = api_client(Role.ADMIN).get(
+        "/api/v1/analytics/desk", {"end": "2026-02-30", "channel": "fax"}
+    )
+    assert response.status_code == 422
+    assert set(response.json()["error"]["fields"]) == {"end", "channel"}
+
+
+def test_api_needs_a_sign_in() -> None:
+    from django.test import Client
+
+    assert Client().get("/api/v1/analytics/desk").status_code == 401
