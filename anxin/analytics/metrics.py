@@ -266,7 +266,7 @@ _ALL: tuple[Metric, ...] = (
         key="response_p90",
         label=_("Time to first merchant response (90th percentile)"),
         formula=_(
-            "hours from a request's opening to the shop's first action or message that 90 % of "
+            "hours from a request's opening to the shop's first action or message that nine in ten "
             "requests stay within"
         ),
         unit=Unit.HOURS,
@@ -289,7 +289,7 @@ _ALL: tuple[Metric, ...] = (
         key="approve_p90",
         label=_("Time to approval (90th percentile)"),
         formula=_(
-            "hours from a request's opening to its approval that 90 % of approvals stay within"
+            "hours from a request's opening to its approval that nine in ten approvals stay within"
         ),
         unit=Unit.HOURS,
         higher_is_better=False,
@@ -309,7 +309,7 @@ _ALL: tuple[Metric, ...] = (
         key="refund_p90",
         label=_("Time to refund (90th percentile)"),
         formula=_(
-            "hours from a request's opening to the first refund paid that 90 % of refunds stay within"
+            "hours from a request's opening to the first refund paid that nine in ten refunds stay within"
         ),
         unit=Unit.HOURS,
         higher_is_better=False,
@@ -331,7 +331,7 @@ _ALL: tuple[Metric, ...] = (
         key="close_p90",
         label=_("Time to close (90th percentile)"),
         formula=_(
-            "hours from a request's opening to its end that 90 % of finished requests stay within"
+            "hours from a request's opening to its end that nine in ten finished requests stay within"
         ),
         unit=Unit.HOURS,
         higher_is_better=False,
@@ -411,7 +411,7 @@ _ALL: tuple[Metric, ...] = (
         key="ticket_response_p90",
         label=_("Ticket first response (90th percentile)"),
         formula=_(
-            "hours from a ticket's opening to the desk's first reply that 90 % of tickets stay within"
+            "hours from a ticket's opening to the desk's first reply that nine in ten tickets stay within"
         ),
         unit=Unit.HOURS,
         higher_is_better=False,
