@@ -12,6 +12,7 @@ The median time to refund is read from the histogram: one refund in the 48–72 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,7 +79,7 @@ def build_sales() -> Sales:
 
 
 @pytest.fixture
-def sales(db: Any) -> Sales:
+def sales(db: Any) -> Iterator[Sales]:
     built = build_sales()
     yield built
     clock.unfreeze()
