@@ -310,6 +310,8 @@ class Delivery(PublicModel):
                 fields=["order", "carrier", "tracking_number"], name="catalog_delivery_tracking"
             )
         ]
+        # Deliveries per local day: the denominator of analytics' rates (anxin/analytics).
+        indexes = [models.Index(fields=["signed_at"], name="catalog_delivery_signed")]
 
 
 class DeliveryLine(models.Model):

@@ -91,6 +91,8 @@ class Survey(PublicModel):
         indexes = [
             models.Index(fields=["recipient", "answered_at"], name="feedback_survey_recipient"),
             models.Index(fields=["agent", "sent_at"], name="feedback_survey_agent"),
+            # Analytics reads the answers since its watermark (anxin/analytics).
+            models.Index(fields=["answered_at"], name="feedback_survey_answered"),
         ]
 
     def __str__(self) -> str:

@@ -113,6 +113,7 @@ class SlaStatus(models.TextChoices):
 class RevisitTrigger(models.TextChoices):
     REPAIR_COMPLETED = "repair_completed", _("a repair or warranty case completed")
     COMPLAINT_CLOSED = "complaint_closed", _("a complaint ticket closed")
+    LOW_CSAT = "low_csat", _("a satisfaction answer of 2 stars or fewer")
 
 
 class RevisitStatus(models.TextChoices):

@@ -220,6 +220,17 @@ CELERY_BEAT_SCHEDULE = {
     "nps-invitations": {"task": "anxin.feedback.nps_invite_due", "schedule": 3600.0},
     # Idempotent per day: an hourly run refreshes today's figures and acts at most once.
     "credit-recompute": {"task": "anxin.credit.recompute_daily", "schedule": 3600.0},
+    # Analytics: incremental (from a watermark, under a row lock), cheap to run often; the
+    # targets are checked once the night's figures are in; last month is published on the 1st.
+    "analytics-refresh": {"task": "anxin.analytics.refresh", "schedule": 300.0},
+    "analytics-targets": {
+        "task": "anxin.analytics.targets_check",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "analytics-transparency": {
+        "task": "anxin.analytics.transparency_publish",
+        "schedule": crontab(day_of_month="1", hour=7, minute=0),
+    },
     "quality-scan": {"task": "anxin.quality.scan_daily", "schedule": crontab(hour=2, minute=15)},
     "quality-reports": {
         "task": "anxin.quality.reports_monthly",

@@ -72,6 +72,11 @@ class Refund(PublicModel):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="cases_refund_amount_gt_0")
         ]
+        # Analytics reads the refunds changed since its watermark (anxin/analytics/refresh.py).
+        indexes = [
+            models.Index(fields=["updated_at"], name="cases_refund_updated"),
+            models.Index(fields=["settled_at"], name="cases_refund_settled"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.key} {self.amount} {self.currency}"

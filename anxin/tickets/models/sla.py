@@ -42,7 +42,12 @@ class SlaClock(models.Model):
         verbose_name = _("SLA clock")
         verbose_name_plural = _("SLA clocks")
         ordering = ["started_at", "pk"]
-        indexes = [models.Index(fields=["ticket", "metric", "status"])]
+        indexes = [
+            models.Index(fields=["ticket", "metric", "status"]),
+            # Analytics reads the clocks decided since its watermark (anxin/analytics).
+            models.Index(fields=["stopped_at"], name="tickets_sla_stopped"),
+            models.Index(fields=["breached_at"], name="tickets_sla_breached"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}:{self.metric}:{self.status}"

@@ -149,6 +149,8 @@ class Ticket(PublicModel):
             models.Index(fields=["team", "status"]),
             models.Index(fields=["merchant", "-created_at"]),
             models.Index(fields=["requester", "-created_at"]),
+            # Analytics reads the tickets changed since its watermark (anxin/analytics).
+            models.Index(fields=["updated_at"], name="tickets_ticket_updated"),
         ]
 
     def __str__(self) -> str:
@@ -174,7 +176,10 @@ class TicketEvent(models.Model):
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["ticket", "created_at"])]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"]),
+            models.Index(fields=["created_at"], name="tickets_event_created"),  # analytics
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.action}"
