@@ -363,3 +363,35 @@ def test_end_to_end_from_raw_cases_through_the_rebuild() -> None:
     assert t.metric("refund_median") == pytest.approx(30.0)
     day1 = queries.totals(actor=AGENT, filters=period(D1, D1))
     assert (day1.cases, day1.orders) == (1, 2)
+
+
+def test_each_query_is_a_handful_of_aggregates_whatever_the_rows(tiny) -> None:
+    f = period()
+    counts = {}
+    for name, call in {
+        "totals": lambda: queries.totals(actor=AGENT, filters=f),
+        "trend": lambda: queries.trend(actor=AGENT, filters=f, keys=["after_sales_rate"]),
+        "reasons": lambda: queries.breakdown(actor=AGENT, filters=f, by="reason"),
+        "skus": lambda: queries.breakdown(actor=AGENT, filters=f, by="sku", limit=5),
+        "heatmap": lambda: queries.heatmap(actor=AGENT, filters=f),
+        "league": lambda: queries.league(actor=AGENT, filters=f),
+    }.items():
+        with CaptureQueriesContext(connection) as ctx:
+            call()
+        counts[name] = len(ctx.captured_queries)
+    # totals/trend: cases + deliveries; breakdowns: + the total (limit) and one label query;
+    # heat map: + labels of reasons and categories; league: deliveries, cases, shop names
+    assert counts == {"totals": 2, "trend": 2, "reasons": 3, "skus": 4, "heatmap": 4, "league": 3}
+
+
+def test_labels_follow_the_readers_language(tiny) -> None:
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        zh = queries.breakdown(actor=AGENT, filters=period(), by="category")[0].label
+        kind = queries.breakdown(actor=AGENT, filters=period(), by="type")[0].label
+    with translation.override("en"):
+        en = queries.breakdown(actor=AGENT, filters=period(), by="category")[0].label
+    apparel = Category.objects.get(pk=tiny["C1"])
+    assert (zh, en) == (apparel.name_zh, apparel.name_en)
+    assert kind and kind != "return_refund"
