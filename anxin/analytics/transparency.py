@@ -22,13 +22,16 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anxin.catalog.models import Category
 from anxin.core import clock
@@ -42,10 +45,12 @@ from anxin.quality.selectors import notice_list_public
 from .metrics import (
     METRICS,
     Totals,
+    Unit,
     case_sums,
     case_totals_from,
     delivered_from,
     delivered_sums,
+    format_value,
 )
 from .models import DeliveredDay, MerchantDay, PlatformDay, TransparencyReport
 
@@ -69,7 +74,6 @@ COLUMN_KEYS: tuple[str, ...] = tuple(key for key, _n in COLUMNS)
 # Digits kept in the frozen figures: shares 0..1, hours, stars.
 PLACES = {"after_sales_rate": 4, "dispute_rate": 4, "intervention_rate": 4, "csat_satisfied": 4}
 PLACES.update({"refund_median": 1, "csat": 2})
-SUPPRESSED_NOTE = _("fewer than %(k)s")
 
 
 def month_start(month: date) -> date:
@@ -327,3 +331,109 @@ def category_name(row: Mapping[str, Any], *, zh: bool) -> str:
 
 def months(reports: Iterable[TransparencyReport]) -> list[str]:
     return [r.month.strftime("%Y-%m") for r in reports]
+
+
+# --- presentation shared by the page, the CSV and the PDF ----------------------------------------
+
+HIDDEN_NOTE = _(
+    "Hidden: the figure rests on fewer than %(k)s requests (or survey answers, or refunds), its "
+    "category's requests come from fewer than %(shops)s shops, or it is hidden so that another "
+    "hidden figure cannot be worked out from the total. A tier of 1 to %(tiers)s shops is hidden "
+    "the same way."
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    key: str
+    text: str  # as a person reads it ("4.2 %"), or "hidden"
+    number: float | int | None  # as a spreadsheet takes it: per cent for rates; None if hidden
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class TableRow:
+    code: str  # "" for the platform
+    name: str
+    cells: list[Cell]
+    notices: int | None  # quality notices published that month
+
+
+def column_label(key: str) -> str:
+    if key == "cases":
+        return str(pgettext_lazy("transparency", "Requests"))
+    return str(METRICS[key].label)
+
+
+def column_unit(key: str) -> str:
+    """The unit of a column's numbers in a spreadsheet ("%", "h" or "")."""
+    if key == "cases":
+        return ""
+    unit = METRICS[key].unit
+    return {Unit.RATE: "%", Unit.HOURS: "h"}.get(unit, "")
+
+
+def _cell_view(key: str, cell: Mapping[str, Any]) -> Cell:
+    if cell.get("suppressed"):
+        return Cell(key, str(pgettext_lazy("transparency", "hidden")), None, True)
+    value = cell.get("value")
+    if key == "cases":
+        count = int(value or 0)
+        return Cell(key, number_format(count, 0, force_grouping=True), count, False)
+    m = METRICS[key]
+    number: float | None = None
+    if value is not None:
+        number = round(float(value) * 100, 2) if m.unit is Unit.RATE else float(value)
+    return Cell(key, format_value(m, value), number, False)
+
+
+def report_rows(data: Mapping[str, Any], *, zh: bool) -> list[TableRow]:
+    """The platform's row, then one per category, in the reader's language."""
+    columns = list(data.get("columns", COLUMN_KEYS))
+    platform = data.get("platform", {})
+    rows = [
+        TableRow(
+            code="",
+            name=str(_("Whole platform")),
+            cells=[_cell_view(key, platform.get(key, {})) for key in columns],
+            notices=int((data.get("quality_notices") or {}).get("total", 0)),
+        )
+    ]
+    for row in data.get("categories", []):
+        rows.append(
+            TableRow(
+                code=str(row.get("code", "")),
+                name=category_name(row, zh=zh),
+                cells=[_cell_view(key, row["cells"].get(key, {})) for key in columns],
+                notices=int(row.get("quality_notices", 0)),
+            )
+        )
+    return rows
+
+
+def tier_rows(data: Mapping[str, Any]) -> list[tuple[str, str, int | None]]:
+    """(tier label, count as read, count as a number or None when hidden), then the total."""
+    labels = dict(Tier.choices)
+    tiers = data.get("tiers", {})
+    rows: list[tuple[str, str, int | None]] = []
+    hidden = str(pgettext_lazy("transparency", "hidden"))
+    for row in tiers.get("rows", []):
+        count = row.get("count")
+        rows.append(
+            (
+                str(labels.get(row["tier"], row["tier"])),
+                hidden if count is None else str(count),
+                count,
+            )
+        )
+    total = tiers.get("total", {}).get("count")
+    rows.append((str(_("All shops")), hidden if total is None else str(total), total))
+    return rows
+
+
+def hidden_note(data: Mapping[str, Any]) -> str:
+    return str(HIDDEN_NOTE) % {
+        "k": data.get("k", K),
+        "shops": data.get("min_shops", MIN_SHOPS),
+        "tiers": int(data.get("k_tiers", K_TIERS)) - 1,
+    }
