@@ -85,6 +85,8 @@ class Command(BaseCommand):
             call_command("demo_reviews", seed=options["seed"], stdout=self.stdout)
             call_command("demo_quality", seed=options["seed"], stdout=self.stdout)
             call_command("demo_credit", seed=options["seed"], stdout=self.stdout)
+        # Last: the rollups, targets and monthly reports read everything above.
+        call_command("demo_analytics", stdout=self.stdout)
         if len(result.logins_created) < len(DEMO_LOGINS):
             self.stdout.write("Logins that existed before were left as they were.")
         self._banner(options, token=result.token, merchant=result.token_merchant)
