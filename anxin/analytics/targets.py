@@ -88,9 +88,7 @@ STORED_PLACES = Decimal("0.0001")
 def stored_value(metric_key: str, display: Decimal) -> Decimal:
     """A target typed in the unit people read (per cent for rates) in the metric's own unit."""
     m = METRICS.get(metric_key)
-    if m is not None and m.unit is Unit.RATE:
-        return (display / 100).quantize(STORED_PLACES)
-    return display
+    return display / 100 if m is not None and m.unit is Unit.RATE else display
 
 
 def display_value(metric_key: str, stored: Decimal) -> Decimal:
