@@ -81,10 +81,11 @@ def test_platform_staff_read_the_desk(world: Any, as_user: Any, who: str, langua
     assert html.count("<h1") == 1
     assert f'lang="{language}"' in html
     assert " style=" not in html  # classes, never inline styles
+    assert f'href="{URL}" aria-current="page"' in html  # its own nav item is the current one
     for chart in ("desk-trend-data", "desk-rates-data", "desk-channel-data"):
         assert f'id="{chart}"' in html  # the chart's option …
     assert html.count('class="chart-data"') >= 3  # … and the same figures as a table
-    for table in ("kpis", "trend", "channel", "type", "priority", "backlog"):
+    for table in ("kpis", "trend", "rates", "channel", "type", "priority", "backlog"):
         assert f'data-table="{table}"' in html, table
 
 
@@ -155,9 +156,15 @@ def test_csv_export_has_a_bom_and_plain_numbers(world: Any, as_user: Any) -> Non
     assert day[0] == end
     assert day[3] == "3"  # tickets
     assert day[4] == "0.5"  # first response median, hours
-    assert day[9] == "66.6667"  # containment, a percentage number
     assert '"' not in lines[2]  # numbers are never quoted
     assert rows[1][3] == "0"
+    assert rows[1][4] == ""  # no figure: an empty cell, never a dash
+    rates = as_user(world.agent, "en").get(
+        EXPORT, {"table": "rates", "format": "csv", "start": end, "end": end}
+    )
+    header, row = list(csv.reader(io.StringIO(rates.content.decode("utf-8-sig"))))
+    assert header[-1] == "Solved by the assistant (%)"
+    assert row[-2:] == ["3", "66.6667"]  # conversations; containment as a percentage number
 
 
 def test_xlsx_export_writes_numbers_as_numbers(world: Any, as_user: Any) -> None:
@@ -183,3 +190,12 @@ def test_bad_exports_are_refused(
     response = as_user(world.agent, "en").get(EXPORT, params)
     assert response.status_code == status
     assert f'data-field="{field}"' in response.content.decode()
+
+
+def test_a_quiet_period_says_so_instead_of_drawing_empty_charts(world: Any, as_user: Any) -> None:
+    response = as_user(world.agent, "en").get(URL, {"start": "2026-01-01", "end": "2026-01-31"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No tickets in these filters." in html
+    assert 'data-chart="desk-trend-data"' not in html
+    assert 'data-table="trend"' in html  # the days are still listed, with zeros

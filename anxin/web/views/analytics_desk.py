@@ -49,6 +49,7 @@ from .analytics import charts
 from .analytics.export import table_csv, table_xlsx
 from .analytics.kpis import TargetNote, Tile, target_note
 from .analytics.tables import (
+    Cell,
     Column,
     Kind,
     Links,
@@ -219,36 +220,66 @@ def kpi_table(
     return table
 
 
+def _period_cells(point: DeskPoint) -> list[Cell]:
+    return [cell(point.label), cell(point.start, Kind.DATE), cell(point.end, Kind.DATE)]
+
+
+def _period_columns() -> list[Column]:
+    return [
+        Column(pgettext("period of a chart", "Period")),
+        Column(_("From"), Kind.DATE),
+        Column(_("To"), Kind.DATE),
+    ]
+
+
 def trend_table(points: Sequence[DeskPoint]) -> Table:
+    """Per day (or week): tickets opened, first response and resolution times."""
+    keys = ("ticket_response_median", "ticket_response_p90", "ticket_resolve_median")
     table = Table(
         "trend",
         _("Tickets and first response over time"),
         [
-            Column(pgettext("period of a chart", "Period")),
-            Column(_("From"), Kind.DATE),
-            Column(_("To"), Kind.DATE),
+            *_period_columns(),
             Column(_("Tickets"), Kind.COUNT),
-            Column(str(metrics.metric("ticket_response_median").label), Kind.HOURS),
-            Column(str(metrics.metric("ticket_resolve_median").label), Kind.HOURS),
+            *(Column(str(metrics.metric(k).label), Kind.HOURS) for k in keys),
+        ],
+    )
+    for point in points:
+        table.rows.append(
+            [
+                *_period_cells(point),
+                cell(point.totals.tickets, Kind.COUNT),
+                *(cell(point.values.get(k), Kind.HOURS) for k in keys),
+            ]
+        )
+    return table
+
+
+def rates_table(points: Sequence[DeskPoint]) -> Table:
+    """Per day (or week): SLA attainment, reopened tickets and the assistant's containment."""
+    table = Table(
+        "rates",
+        _("SLA attainment, reopened tickets and the assistant"),
+        [
+            *_period_columns(),
+            Column(_("Tickets with a decided target"), Kind.COUNT),
             Column(str(metrics.metric("ticket_sla_attainment").label), Kind.RATE),
+            Column(_("Resolved tickets"), Kind.COUNT),
             Column(str(metrics.metric("reopen_rate").label), Kind.RATE),
             Column(_("Assistant conversations"), Kind.COUNT),
             Column(str(metrics.metric("assistant_containment").label), Kind.RATE),
         ],
     )
     for point in points:
-        v = point.values
+        t, v = point.totals, point.values
         table.rows.append(
             [
-                cell(point.label),
-                cell(point.start, Kind.DATE),
-                cell(point.end, Kind.DATE),
-                cell(point.totals.tickets, Kind.COUNT),
-                cell(v.get("ticket_response_median"), Kind.HOURS),
-                cell(v.get("ticket_resolve_median"), Kind.HOURS),
+                *_period_cells(point),
+                cell(t.sla_n, Kind.COUNT),
                 cell(v.get("ticket_sla_attainment"), Kind.RATE),
+                cell(t.ticket_resolved, Kind.COUNT),
                 cell(v.get("reopen_rate"), Kind.RATE),
-                cell(point.totals.conversations, Kind.COUNT),
+                cell(t.conversations, Kind.COUNT),
                 cell(v.get("assistant_containment"), Kind.RATE),
             ]
         )
@@ -454,6 +485,7 @@ def _split(by: str) -> TableBuilder:
 TABLES: dict[str, TableBuilder] = {
     "kpis": lambda f: kpi_table(f["totals"], f["backlog"], f["targets"], f["target_hours"]),
     "trend": lambda f: trend_table(f["points"]),
+    "rates": lambda f: rates_table(f["points"]),
     "channel": _split("channel"),
     "type": _split("type"),
     "priority": _split("priority"),
@@ -485,7 +517,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "narrowed": bool(request.GET),
     }
     if filters is None:
-        return page(request, "web/analytics/desk.html", context, nav="analytics", status=422)
+        return page(request, "web/analytics/desk.html", context, nav="analytics_desk", status=422)
     f = figures(viewer, filters)
     links = links_for(filters)
     tables = {key: build(f) for key, build in TABLES.items()}
@@ -498,6 +530,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "tables": tables,
             "splits": [tables["channel"], tables["type"], tables["priority"]],
             "has_tickets": f["totals"].tickets > 0,
+            "has_rates": f["totals"].tickets > 0 or f["totals"].conversations > 0,
             "trend_chart": trend_chart(points, f["target_hours"]),
             "rates_chart": rates_chart(points),
             "channel_chart": charts.bar_chart(
@@ -508,7 +541,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "ticket_metrics": TICKET_METRICS,
         }
     )
-    return page(request, "web/analytics/desk.html", context, nav="analytics")
+    return page(request, "web/analytics/desk.html", context, nav="analytics_desk")
 
 
 def _refused(request: HttpRequest, errors: Mapping[str, str], status: int) -> HttpResponse:
@@ -516,7 +549,7 @@ def _refused(request: HttpRequest, errors: Mapping[str, str], status: int) -> Ht
         "layout": "web/console/layout.html",
         "errors": dict(errors),
         "back": reverse("console_analytics_desk:home"),
-        "nav": "analytics",
+        "nav": "analytics_desk",
     }
     return render(request, "web/analytics/refused.html", context, status=status)
 
