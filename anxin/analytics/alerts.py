@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anxin.accounts.models import User
 from anxin.core import clock
@@ -31,8 +32,8 @@ BODY = _(
     "Over the %(days)s days to %(end)s, %(metric)s for %(scope)s was %(actual)s; the target is "
     "%(direction)s %(target)s. The analytics pages show where it comes from."
 )
-AT_LEAST = _("at least")
-AT_MOST = _("at most")
+AT_LEAST = pgettext_lazy("target", "at least")
+AT_MOST = pgettext_lazy("target", "at most")
 
 
 def _decimal(value: float) -> Decimal:

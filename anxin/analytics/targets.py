@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext_lazy
 
 from anxin.catalog.models import Category, Merchant
 from anxin.core.actors import MERCHANT_ROLES, PLATFORM_ROLES, Actor, Role
@@ -109,7 +109,7 @@ def unit_hint(m: Metric) -> str:
         Unit.HOURS: _("hours"),
         Unit.STARS: _("stars, 1 to 5"),
         Unit.SCORE: _("points, −100 to 100"),
-        Unit.COUNT: _("count"),
+        Unit.COUNT: pgettext_lazy("unit", "count"),
     }
     return str(hints[m.unit])
 
@@ -545,8 +545,3 @@ def target_delete(*, actor: Actor, target_id: int) -> None:
         subject_id=target_id,
         data=data,
     )
-
-
-def direction_text(m: Metric) -> str:
-    """ "at least" / "at most": how the actual value must compare with the target."""
-    return pgettext("target", "at least") if m.higher_is_better else pgettext("target", "at most")

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -147,7 +148,12 @@ def _render(data: Mapping[str, Any], report: TransparencyReport, *, zh: bool) ->
     story.append(Spacer(1, 2 * mm))
     story.append(_p(hidden_note(data), s["small"]))
     story.append(_p(_("Shops by credit tier"), s["h2"], bold=True))
-    tiers = [[_p(_("Tier"), s["cell"], bold=True), _p(_("Shops"), s["cell"], bold=True)]]
+    tiers = [
+        [
+            _p(_("Tier"), s["cell"], bold=True),
+            _p(pgettext("transparency", "Shops"), s["cell"], bold=True),
+        ]
+    ]
     tiers += [[_p(label, s["cell"]), _p(text, s["num"])] for label, text, _n in tier_rows(data)]
     story.append(_grid(tiers, [width * 0.25, width * 0.12]))
     doc.build(story)

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from anxin.analytics.models import TransparencyReport
@@ -125,7 +126,7 @@ def month_csv(request: HttpRequest, month: str) -> HttpResponse:
             + [row.notices or 0, note]
         )
     writer.writerow([])
-    writer.writerow([_("Tier"), _("Shops")])
+    writer.writerow([_("Tier"), pgettext("transparency", "Shops")])
     for label, _text, count in tier_rows(data):
         writer.writerow([label, "" if count is None else count])
     writer.writerow([])
