@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from anxin.analytics.models import Target
 from anxin.analytics.refresh import analytics_rebuild
 from anxin.analytics.tests import factories as af
 from anxin.catalog.tests import factories as f
@@ -259,3 +261,49 @@ def test_the_shop_page_reads_in_chinese(sales: Sales) -> None:
     assert 'lang="zh-hans"' in html
     values = {t.label: t.value for t in response.context["tiles"]}
     assert "50.0 %" in values.values()
+
+
+# --- service targets on the tiles -----------------------------------------------------------------
+
+
+def test_the_tiles_say_whether_each_target_was_met(sales: Sales) -> None:
+    # given a platform target of at most 30 % after-sales requests, and one of m2's own
+    Target.objects.create(
+        metric="after_sales_rate", scope="platform", value=Decimal("0.30"), window_days=30
+    )
+    Target.objects.create(
+        metric="after_sales_rate",
+        scope="merchant",
+        merchant=sales.m2,
+        value=Decimal("0.40"),
+        window_days=30,
+    )
+    # when
+    platform = sales.client("agent").get("/console/analytics/", PERIOD)
+    shop = sales.client("other_merchant").get("/shop/analytics/", PERIOD)
+    mine = sales.client("merchant").get("/shop/analytics/", PERIOD)
+    # then: the platform's 30 days up to the 20th hold 3 requests on 7 orders: 42.9 % > 30 %
+    note = next(t for t in platform.context["tiles"] if t.label == "After-sales rate").target
+    assert note is not None and note.verdict == "missed" and note.tone == "bad"
+    assert "42.9 %" in note.text and "30.0 %" in note.text
+    # m2: 1 on 3, 33.3 % ≤ 40 %: met; m1 has no target, and never sees m2's
+    shop_note = next(t for t in shop.context["tiles"] if t.label == "After-sales rate").target
+    assert shop_note is not None and shop_note.verdict == "met"
+    assert all(t.target is None for t in mine.context["tiles"])
+    assert mine.context["targets"] == []
+
+
+def test_a_member_of_two_shops_picks_one_and_its_links_keep_it(sales: Sales) -> None:
+    both = f.user("both", Role.MERCHANT_ADMIN, [sales.m1, sales.m2])
+    client = signed_in(both)
+    # by default the first shop (by code), then the one picked
+    first = client.get("/shop/analytics/", PERIOD)
+    picked = client.get("/shop/analytics/", {**PERIOD, "shop": "m2"})
+    assert first.context["shop"] == sales.m1 and picked.context["shop"] == sales.m2
+    values = {t.label: t.value for t in picked.context["tiles"]}
+    assert values["Cases"] == "1" and values["Delivered orders"] == "3"
+    # the drill-down and export links say which shop
+    cases_link = next(t.href for t in picked.context["tiles"] if t.label == "Cases")
+    assert "shop=m2" in cases_link and "shop=m2" in picked.context["reasons"].csv_url
+    listing = client.get(cases_link)
+    assert {row[0].text for row in listing.context["table"].rows} == {sales.d1.number}

@@ -17,12 +17,12 @@ from ..dashboard import BRAND, DANGER, SECOND
 
 GREY = "#94a3b8"
 # The heat map's scale, from an empty cell to the busiest one.
-HEAT = ["#f1f5f9", "#b6e0dc", "#4fb3aa", "#0b7a75", "#7c2d12"]
+HEAT = ["#fff7ec", "#fdd49e", "#fc8d59", "#d7301f", "#7f0000"]
 
 
-def percent(value: float | None) -> float | None:
+def percent(value: float | None, places: int = 2) -> float | None:
     """A share (0.0423) as the percentage a chart shows (4.23)."""
-    return None if value is None else round(value * 100, 2)
+    return None if value is None else round(value * 100, places)
 
 
 def _base(**extra: Any) -> dict[str, Any]:
@@ -124,7 +124,11 @@ def compare_chart(
         tooltip={"trigger": "axis", "axisPointer": {"type": "shadow"}},
         legend={"top": 0},
         grid={"left": 8, "right": 56, "top": 32, "bottom": 8, "containLabel": True},
-        xAxis={"type": "value", "axisLabel": {"formatter": "{value} %"}},
+        xAxis={
+            "type": "value",
+            "splitNumber": 3,
+            "axisLabel": {"formatter": "{value} %", "hideOverlap": True},
+        },
         yAxis={
             "type": "category",
             "data": list(reversed(labels)),
@@ -134,9 +138,15 @@ def compare_chart(
             {
                 "name": name,
                 "type": "bar",
-                "data": [percent(v) for v in reversed(values)],
+                "data": [percent(v, 1) for v in reversed(values)],
                 "barMaxWidth": 12,
-                "label": {"show": True, "position": "right", "formatter": "{c} %"},
+                "barGap": "15%",
+                "label": {
+                    "show": True,
+                    "position": "right",
+                    "formatter": "{c} %",
+                    "fontSize": 10,
+                },
             }
             for name, values in ((own_name, own), (peers_name, peers))
         ],

@@ -104,7 +104,14 @@ def dashboard_context(
         viewer=viewer, end=filters.end, scope="merchant", merchant_id=filters.merchant_id
     )
     comparisons = queries.compare_to_category(actor=viewer, filters=filters)
-    rates = [c for c in comparisons if str(c.unit) == metrics.Unit.RATE]
+    # the chart draws the shares of cases that went wrong (lower is better); the table has all
+    rates = [
+        c
+        for c in comparisons
+        if str(c.unit) == metrics.Unit.RATE
+        and not metrics.metric(c.key).higher_is_better
+        and (c.own or c.peers)  # a row of two zeros says nothing a chart should draw
+    ]
     points = queries.trend(actor=viewer, filters=filters, keys=TREND_KEYS)
     reasons = queries.breakdown(actor=viewer, filters=filters, by="reason")
     shown = reasons[:REASONS_SHOWN]

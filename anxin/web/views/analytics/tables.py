@@ -51,6 +51,13 @@ UNIT_KINDS: dict[str, Kind] = {
 class Column:
     label: str
     kind: Kind = Kind.TEXT
+    minor: bool = False  # left out on a phone (still in the exports)
+
+    @property
+    def css(self) -> str:
+        return " ".join(
+            c for c in ("num" if self.numeric else "", "minor" if self.minor else "") if c
+        )
 
     @property
     def numeric(self) -> bool:
@@ -88,11 +95,11 @@ class Table:
         return bool(self.rows)
 
     @property
-    def lines(self) -> list[list[tuple[Cell, bool]]]:
-        """The rows with each cell's "is a number" flag (right-aligned on the page)."""
+    def lines(self) -> list[list[tuple[Cell, str]]]:
+        """The rows with each cell's classes: numbers right-aligned, minor columns hidden on a
+        phone."""
         return [
-            [(c, (c.kind or col.kind) in NUMERIC) for c, col in zip(row, self.columns, strict=True)]
-            for row in self.rows
+            [(c, col.css) for c, col in zip(row, self.columns, strict=True)] for row in self.rows
         ]
 
 
@@ -219,11 +226,11 @@ def kpi_table(
         [
             Column(_("Figure")),
             Column(_("Value"), Kind.NUMBER),
-            Column(_("Unit")),
+            Column(_("Unit"), minor=True),
             Column(pgettext("service target", "Target"), Kind.NUMBER),
-            Column(_("Over the target's window"), Kind.NUMBER),
+            Column(_("Over the target's window"), Kind.NUMBER, minor=True),
             Column(_("Target met")),
-            Column(_("How it is counted")),
+            Column(_("How it is counted"), minor=True),
         ],
     )
     table.rows.append(
@@ -272,8 +279,8 @@ def trend_table(points: Sequence[Any], links: Links) -> Table:
         _("Cases and after-sales rate over time"),
         [
             Column(pgettext("period of a chart", "Period")),
-            Column(_("From"), Kind.DATE),
-            Column(_("To"), Kind.DATE),
+            Column(pgettext("start of a period", "From"), Kind.DATE),
+            Column(pgettext("end of a period", "To"), Kind.DATE),
             Column(_("Cases"), Kind.COUNT),
             Column(_("Delivered orders"), Kind.COUNT),
             Column(str(metrics.metric("after_sales_rate").label), Kind.RATE),
@@ -401,11 +408,11 @@ def hotspots_table(spots: Iterable[Any], links: Links, *, by: str, key: str = "h
             Column(hotspot_heads()[by]),
             Column(_("Cases"), Kind.COUNT),
             Column(_("Delivered orders"), Kind.COUNT),
-            Column(_("Expected cases"), Kind.NUMBER),
+            Column(_("Expected cases"), Kind.NUMBER, minor=True),
             Column(_("Cases above expected"), Kind.NUMBER),
-            Column(_("Times the expected"), Kind.NUMBER),
+            Column(_("Times the expected"), Kind.NUMBER, minor=True),
             Column(_("Significance")),
-            Column(_("Chance of a fluke (q-value)"), Kind.NUMBER),
+            Column(_("Chance of a fluke (q-value)"), Kind.NUMBER, minor=True),
         ],
         note=_(
             "Expected: the orders delivered times the baseline's rate of cases. A hotspot is "
@@ -438,6 +445,9 @@ LEAGUE_KEYS: tuple[str, ...] = (
 )
 
 
+LEAGUE_MINOR = frozenset({"response_median", "csat"})
+
+
 def league_table(rows: Sequence[Any], links: Links) -> Table:
     table = Table(
         "league",
@@ -447,7 +457,10 @@ def league_table(rows: Sequence[Any], links: Links) -> Table:
             Column(_("Cases"), Kind.COUNT),
             Column(_("Delivered orders"), Kind.COUNT),
         ]
-        + [Column(str(metrics.metric(k).label), metric_kind(k)) for k in LEAGUE_KEYS],
+        + [
+            Column(str(metrics.metric(k).label), metric_kind(k), minor=k in LEAGUE_MINOR)
+            for k in LEAGUE_KEYS
+        ],
     )
     for row in rows:
         table.rows.append(
@@ -475,7 +488,7 @@ def compare_table(comparisons: Sequence[Any]) -> Table:
             Column(_("Figure")),
             Column(_("Your shop"), Kind.NUMBER),
             Column(_("Your category"), Kind.NUMBER),
-            Column(_("Unit")),
+            Column(_("Unit"), minor=True),
             Column(_("Compared")),
         ],
     )
@@ -496,22 +509,22 @@ def cases_table(rows: Sequence[Any], case_url: Callable[[Any], str], *, shops: b
     """The cases behind a number (``queries.drilldown`` rows); ``shops`` adds the shop column."""
     columns = [
         Column(_("Case")),
-        Column(_("Opened"), Kind.DATE),
+        Column(_("Opened"), Kind.DATE, minor=True),
         Column(_("Status")),
-        Column(_("Type")),
+        Column(_("Type"), minor=True),
         Column(_("Reason")),
     ]
     if shops:
         columns.append(Column(_("Shop")))
     columns += [
-        Column(_("Category")),
-        Column(_("Product (SKU)")),
-        Column(_("Channel")),
-        Column(_("Hours to first response"), Kind.HOURS),
+        Column(_("Category"), minor=True),
+        Column(_("Product (SKU)"), minor=True),
+        Column(_("Channel"), minor=True),
+        Column(_("Hours to first response"), Kind.HOURS, minor=True),
         Column(_("Hours to refund"), Kind.HOURS),
-        Column(_("Refunded"), Kind.MONEY),
-        Column(_("Disputed")),
-        Column(_("Satisfaction"), Kind.NUMBER),
+        Column(_("Refunded"), Kind.MONEY, minor=True),
+        Column(_("Disputed"), minor=True),
+        Column(_("Satisfaction"), Kind.NUMBER, minor=True),
     ]
     table = Table("cases", _("Cases"), columns)
     yes, no = _("yes"), _("no")
