@@ -4,11 +4,13 @@ daily check that raises one alert per missed target and day and tells its owner.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from anxin.accounts.services import actor_for_user
 from anxin.analytics.alerts import targets_check
@@ -288,3 +290,15 @@ def test_a_platform_target_without_owner_goes_to_the_platforms_administrators(
     assert targets_check(day=END) == 1
     notes = Notification.objects.filter(kind="target_missed")
     assert [n.recipient_id for n in notes] == [w["admin"].pk]
+
+
+def test_the_command_checks_the_day_it_is_given(w: dict[str, Any]) -> None:
+    cat = w["category"].pk
+    _cases(END, category_id=cat, cases=20, csat_n=20, csat_sum=60)
+    _set(w, metric="csat", scope="platform", value="4.5")
+    out = io.StringIO()
+    call_command("targets_check", "--day", "2026-10-31", stdout=out)
+    call_command("targets_check", "--day", "2026-10-31", stdout=out)
+    assert out.getvalue().splitlines() == ["1 alert(s) raised", "0 alert(s) raised"]
+    with pytest.raises(CommandError):
+        call_command("targets_check", "--day", "31/10/2026", stdout=out)

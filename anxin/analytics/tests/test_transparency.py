@@ -4,20 +4,25 @@ complementary suppression, and the frozen report that keeps its figures after th
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from anxin.analytics import transparency
 from anxin.analytics.models import DeliveredDay, MerchantDay, PlatformDay, TransparencyReport
+from anxin.analytics.tasks_targets import transparency_publish_task
 from anxin.analytics.transparency import (
     suppress,
     transparency_build,
     transparency_publish,
 )
 from anxin.catalog.models import Category
+from anxin.core import clock
 from anxin.core.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +255,37 @@ def test_a_month_not_ended_cannot_be_published() -> None:
         transparency_publish(date(2026, 11, 1), now=AFTER)
     assert "month" in error.value.fields
     assert not TransparencyReport.objects.exists()
+
+
+@pytest.fixture
+def frozen() -> Iterator[None]:
+    clock.freeze(AFTER)
+    yield
+    clock.unfreeze()
+
+
+def test_the_command_publishes_a_month_once(frozen: None) -> None:
+    # given October's rows
+    _world()
+    out = io.StringIO()
+
+    # when the command runs twice, then with --force
+    call_command("transparency_publish", "--month", "2026-10", stdout=out)
+    call_command("transparency_publish", "--month", "2026-10", stdout=out)
+
+    # then one report, published once
+    assert TransparencyReport.objects.get().month == OCT
+    assert out.getvalue().splitlines() == [
+        "2026-10: published",
+        "2026-10: already published (use --force to rebuild)",
+    ]
+    with pytest.raises(CommandError):
+        call_command("transparency_publish", "--month", "2026-13", stdout=out)
+    with pytest.raises(CommandError):
+        call_command("transparency_publish", "--month", "2026-11", stdout=out)  # not ended
+
+
+def test_the_monthly_task_publishes_last_month(frozen: None) -> None:
+    _world()
+    assert transparency_publish_task() == "2026-10 published"
+    assert transparency_publish_task() == "2026-10 already published"
