@@ -31,8 +31,7 @@ from .permissions import is_staff
 REPAIR_TYPES = ("repair", "warranty")
 # A satisfaction answer at or below this many stars is followed up by a person.
 LOW_CSAT_SCORE = 2
-# The revisit rule of low answers (RevisitTrigger.LOW_CSAT once the choice is declared).
-LOW_CSAT_TRIGGER = "low_csat"
+LOW_CSAT_TRIGGER = RevisitTrigger.LOW_CSAT
 
 
 def _create(
