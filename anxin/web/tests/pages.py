@@ -26,6 +26,7 @@ AUDIENCES = (
     "mail",
     "assistant",
     "reputation",
+    "analytics",
 )
 Page = tuple[str, str, Callable[[Any], str]]
 
