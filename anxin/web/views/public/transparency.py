@@ -63,7 +63,12 @@ def _chart(rows: list[TableRow], columns: list[str]) -> dict[str, Any] | None:
         "xAxis": {"type": "value", "name": "%"},
         "yAxis": {"type": "category", "data": [name for name, _n in shown], "inverse": True},
         "series": [
-            {"type": "bar", "name": column_label(CHART_COLUMN), "data": [n for _x, n in shown]}
+            {
+                "type": "bar",
+                "name": column_label(CHART_COLUMN),
+                "data": [n for _x, n in shown],
+                "barMaxWidth": 28,
+            }
         ],
     }
 
