@@ -4,8 +4,8 @@ in each .chart), the page must not scroll sideways, a count must open the cases 
 browser console must stay clean. Screenshots go to var/screenshots/; with
 ``ANXIN_DOCS_SCREENSHOTS=1`` also to docs/screenshots/analytics-{platform,merchant}-<lang>.png.
 
-The data: 20 days of November 2026 at two shops, 100 orders and 27 requests over four reasons,
-rolled up as the refresh would.
+The data: 20 days of November 2026 at two shops (both sell clothes), 120 orders and about 30
+requests over four reasons, rolled up as the refresh would.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.conf import settings as django_settings
 
 from anxin.analytics.refresh import analytics_rebuild
 from anxin.analytics.tests import factories as af
+from anxin.catalog.models import Sku
 from anxin.catalog.tests import factories as f
 from anxin.core import clock
 from anxin.core.actors import Role
@@ -48,12 +49,18 @@ def no_horizontal_overflow(page: Any) -> bool:
 
 
 def november(transactional_db: Any) -> None:
-    """Every day of 1–20 November: m1 delivers 3 orders (clothes, phones), m2 two books; every
-    other day m1 gets a request, every third day a phone comes back defective, every fourth day
-    m2 gets one; about half are refunded within two days."""
+    """Every day of 1–20 November: m1 delivers 3 orders (clothes, phones), m2 two books and a
+    shirt; every other day m1 gets a request, every third day a phone comes back defective, every
+    fourth day m2 gets one for a book, every fifth a shirt; about half are refunded within two
+    days."""
     reseed()
     clock.freeze(NOW)
     w = af.world()
+    # m2 sells clothes too, so that m1 has peers in its category
+    clothes = w.skus["m1:TS"].category
+    w.skus["m2:TS"] = Sku.objects.create(
+        merchant=w.shops["m2"], code="TS", name="T", category=clothes
+    )
     made = 0
     for i in range(20):
         day = date(2026, 11, 1) + timedelta(days=i)
@@ -62,6 +69,7 @@ def november(transactional_db: Any) -> None:
         ph = af.delivered(w, "m1", [("PH", 1)], signed_at=af.local(day, 15))
         bk = af.delivered(w, "m2", [("BK", 1)], signed_at=af.local(day, 10))
         af.delivered(w, "m2", [("BK", 1)], signed_at=af.local(day, 16))
+        m2_ts = af.delivered(w, "m2", [("TS", 1)], signed_at=af.local(day, 17))
         picks = []
         if i % 2 == 0:
             picks.append((ts, REASONS[(i // 2) % 2], "return_refund"))
@@ -69,6 +77,8 @@ def november(transactional_db: Any) -> None:
             picks.append((ph, af.DEFECT if i % 2 else "quality/not_as_described", "exchange"))
         if i % 4 == 1:
             picks.append((bk, "logistics/missing_item" if i % 8 == 1 else af.DEFECT, "refund_only"))
+        if i % 5 == 2:
+            picks.append((m2_ts, af.NO_REASON, "return_refund"))
         for order, reason, kind in picks:
             opened_at = af.local(day, 12)
             if opened_at >= NOW:
@@ -111,6 +121,8 @@ def test_the_platform_dashboard_in_a_browser(transactional_db, open_session, lan
     link.click()
     page.wait_for_load_state()
     assert page.locator("table[data-table=cases] tbody tr").count() == expected
+    assert no_horizontal_overflow(page)
+    session.shot("analytics-drilldown")
     assert session.console_errors == []
 
 

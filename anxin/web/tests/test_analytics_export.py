@@ -158,3 +158,11 @@ def test_numbers_are_written_plain(value: Any, kind: Kind, expected: str) -> Non
 def test_text_a_spreadsheet_would_run_is_defused() -> None:
     assert csv_value(Cell("=HYPERLINK(1)", "=HYPERLINK(1)"), Column("x")) == "'=HYPERLINK(1)"
     assert plain(12.0, 2) == "12"
+
+
+def test_a_shops_refused_export_names_its_field(sales: Sales) -> None:
+    response = sales.client("merchant").get(
+        "/shop/analytics/export/", {"table": "league", "format": "csv"}
+    )
+    assert response.status_code == 400  # the league is the platform's, not a shop's table
+    assert 'data-field="table"' in response.content.decode()

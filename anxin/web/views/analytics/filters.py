@@ -23,6 +23,8 @@ from anxin.core import clock
 from anxin.core.actors import Actor
 from anxin.core.errors import ValidationFailed
 
+from .tables import period_words
+
 PRESET_DAYS: tuple[int, ...] = (7, 30, 90, 365)
 # The GET keys of the bar (``Filters.as_query`` speaks the same).
 BAR_KEYS: tuple[str, ...] = ("start", "end", "category", "merchant", "type", "channel")
@@ -55,7 +57,8 @@ class FilterBar:
     @property
     def narrowed(self) -> bool:
         """Whether anything beyond the period is chosen (the page offers to clear it)."""
-        return any(self.values.get(k) for k in ("category", "merchant", "type", "channel"))
+        keys = ("category", "type", "channel") + (("merchant",) if self.shops is not None else ())
+        return any(self.values.get(k) for k in keys)
 
 
 def today() -> date:
@@ -129,12 +132,7 @@ def read_filters(
 
 def filter_words(filters: Filters, *, shops: bool = True) -> list[tuple[str, str]]:
     """The filters of a drill-down in words: (what, which), e.g. ("Reason", "Size too small")."""
-    words: list[tuple[str, str]] = [
-        (
-            _("Period"),
-            _("%(start)s to %(end)s") % {"start": filters.start, "end": filters.end},
-        )
-    ]
+    words: list[tuple[str, str]] = [(_("Period"), period_words(filters.start, filters.end))]
     if filters.category_id:
         words.append(
             (_("Category"), labels.category_labels([filters.category_id])[filters.category_id])
