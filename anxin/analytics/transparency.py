@@ -5,8 +5,8 @@ merchants by credit tier, quality notices — for the whole platform and by top-
 Small cells are suppressed, k-anonymity style, so that no shop and no consumer can be singled out:
 
 - a figure computed from fewer than ``K`` requests (or survey answers, or refunds) is not shown;
-- a category whose requests come from fewer than ``MIN_SHOPS`` shops is not shown at all (its
-  figures would describe those shops);
+- a category whose requests come from fewer than ``MIN_SHOPS`` shops, or mostly (more than
+  ``DOMINANT_SHARE``) from one shop, is not shown at all (its figures would describe that shop);
 - a tier holding 1 to ``K_TIERS - 1`` shops is not shown;
 - complementary suppression: when a column hides a cell and the total is shown, the next
   smallest cells are hidden too until the hidden ones are at least two and add up to at least
@@ -27,7 +27,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +58,7 @@ VERSION = 1
 K = 10  # fewest requests (answers, refunds) a published figure may rest on
 K_TIERS = 5  # fewest shops a published tier count may hold
 MIN_SHOPS = 3  # fewest shops a category's figures may come from
+DOMINANT_SHARE = 0.8  # the largest share of a category's requests one shop may hold
 
 # The published columns, in order: (key, the count each rests on). ``cases`` is the number of
 # requests opened in the month; the others are metrics of ``analytics.metrics``.
@@ -151,9 +152,9 @@ def _local_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     return low, high
 
 
-def _category_totals(first: date, last: date) -> tuple[dict[int, Totals], dict[int, int]]:
-    """Per top-level category: the month's totals and how many shops its requests came from
-    (three grouped queries over the rollups)."""
+def _category_totals(first: date, last: date) -> tuple[dict[int, Totals], set[int]]:
+    """Per top-level category: the month's totals, and the categories whose requests come from
+    too few shops or mostly from one (three grouped queries over the rollups)."""
     month = {"day__gte": first, "day__lte": last}
     cases = {
         row["category_id"]: row
@@ -165,19 +166,30 @@ def _category_totals(first: date, last: date) -> tuple[dict[int, Totals], dict[i
         .values("category_id")
         .annotate(**delivered_sums())
     }
-    shops = dict(
+    per_shop: dict[int, list[int]] = {}
+    for category_id, _shop, n in (
         MerchantDay.objects.filter(**month, cases__gt=0)
-        .values("category_id")
-        .annotate(n=Count("merchant_id", distinct=True))
-        .values_list("category_id", "n")
-    )
+        .values("category_id", "merchant_id")
+        .annotate(n=Sum("cases"))
+        .values_list("category_id", "merchant_id", "n")
+    ):
+        per_shop.setdefault(category_id, []).append(int(n or 0))
     totals: dict[int, Totals] = {}
     for category_id in set(cases) | set(delivered):
         orders, units = delivered.get(category_id, (0, 0))
         totals[category_id] = case_totals_from(
             cases.get(category_id) or {}, orders=orders, units=units
         )
-    return totals, {c: int(n) for c, n in shops.items()}
+    telling = {
+        pk
+        for pk, t in totals.items()
+        if t.cases
+        and (
+            len(per_shop.get(pk, [])) < MIN_SHOPS
+            or max(per_shop.get(pk, [0])) > DOMINANT_SHARE * sum(per_shop.get(pk, [0]))
+        )
+    }
+    return totals, telling
 
 
 def _notices(first: date, last: date) -> dict[int | None, int]:
@@ -224,7 +236,7 @@ def transparency_build(month: date) -> dict[str, Any]:
     """The figures of ``month`` (any day in it) as plain JSON-ready data, suppressed: what a
     published report freezes and what its page, CSV and PDF show."""
     first, last = month_start(month), month_end(month)
-    by_category, shops = _category_totals(first, last)
+    by_category, telling = _category_totals(first, last)
     platform = sum(by_category.values(), Totals())
     categories = {
         pk: (code, zh, en, parent)
@@ -232,13 +244,12 @@ def transparency_build(month: date) -> dict[str, Any]:
             pk__in=list(by_category)
         ).values_list("pk", "code", "name_zh", "name_en", "parent_id")
     }
-    # A category whose requests come from too few shops is hidden whole.
-    few_shops = {pk for pk, t in by_category.items() if t.cases and shops.get(pk, 0) < MIN_SHOPS}
+    # A category whose requests come from too few shops, or mostly from one, is hidden whole.
     hidden_by_column: dict[str, set[int]] = {}
     platform_hidden: dict[str, bool] = {}
     for key, count_of in COLUMNS:
         counts = {pk: count_of(t) for pk, t in by_category.items()}
-        small = {pk for pk, n in counts.items() if n < K} | few_shops
+        small = {pk for pk, n in counts.items() if n < K} | telling
         hidden, hide_total = suppress(counts, threshold=K, hidden=small)
         hidden_by_column[key] = hidden
         platform_hidden[key] = hide_total or count_of(platform) < K
@@ -267,6 +278,7 @@ def transparency_build(month: date) -> dict[str, Any]:
         "k": K,
         "k_tiers": K_TIERS,
         "min_shops": MIN_SHOPS,
+        "dominant_share": DOMINANT_SHARE,
         "columns": list(COLUMN_KEYS),
         "platform": {key: _cell(key, platform, platform_hidden[key]) for key in COLUMN_KEYS},
         "categories": rows,
@@ -337,9 +349,9 @@ def months(reports: Iterable[TransparencyReport]) -> list[str]:
 
 HIDDEN_NOTE = _(
     "Hidden: the figure rests on fewer than %(k)s requests (or survey answers, or refunds), its "
-    "category's requests come from fewer than %(shops)s shops, or it is hidden so that another "
-    "hidden figure cannot be worked out from the total. A tier of 1 to %(tiers)s shops is hidden "
-    "the same way."
+    "category's requests come from fewer than %(shops)s shops or mostly from one, or it is "
+    "hidden so that another hidden figure cannot be worked out from the total. A tier of 1 to "
+    "%(tiers)s shops is hidden the same way."
 )
 
 

@@ -47,6 +47,7 @@ def _month_rows(
     cases: int,
     orders: int,
     shops: int = 3,
+    shop_cases: list[int] | None = None,
     refunded: int = 0,
     refund_bin: int = 7,
     disputed: int = 0,
@@ -56,7 +57,8 @@ def _month_rows(
     csat_high: int = 0,
     day: date = date(2026, 10, 5),
 ) -> None:
-    """One platform row, one delivery row and ``shops`` shop rows for the category."""
+    """One platform row, one delivery row and ``shops`` shop rows for the category (with
+    ``shop_cases`` requests each, one by default)."""
     PlatformDay.objects.create(
         day=day,
         category_id=category.pk,
@@ -73,7 +75,7 @@ def _month_rows(
         **{f"refund_b{refund_bin}": refunded},
     )
     DeliveredDay.objects.create(day=day, merchant_id=1, category_id=category.pk, orders=orders)
-    for shop in range(shops):
+    for shop, n in enumerate(shop_cases or [1] * shops):
         MerchantDay.objects.create(
             day=day,
             merchant_id=100 + shop,
@@ -81,7 +83,7 @@ def _month_rows(
             type="return_refund",
             reason_id=1,
             channel="web",
-            cases=1,
+            cases=n,
         )
 
 
@@ -184,6 +186,21 @@ def test_a_category_of_two_shops_is_hidden_whatever_its_size() -> None:
     assert _row(data, b)["cells"]["cases"]["suppressed"] is True
     assert _row(data, a)["cells"]["cases"]["value"] == 40
     assert data["platform"]["cases"]["value"] == 95
+
+
+def test_a_category_mostly_of_one_shop_is_hidden() -> None:
+    # given a category of 50 requests, 45 of them (90 %) at one of its three shops
+    a, b = _world()
+    e = _category("tx-e")
+    _month_rows(e, cases=50, orders=500, shop_cases=[45, 3, 2], refunded=20, csat_n=20)
+
+    # when
+    data = transparency_build(OCT)
+
+    # then it is hidden whole, B (the smallest other) with it; A, with three equal shops, stays
+    assert all(c["suppressed"] for c in _row(data, e)["cells"].values())
+    assert _row(data, b)["cells"]["cases"]["suppressed"] is True
+    assert _row(data, a)["cells"]["cases"]["value"] == 40
 
 
 def test_complementary_suppression_rules() -> None:
