@@ -6,13 +6,20 @@ once as reopened and its resolve time runs from its opening to its final resolut
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from anxin.analytics.desk_queries import (
     desk_backlog,
@@ -32,7 +39,7 @@ from anxin.core.errors import Forbidden, ValidationFailed
 from anxin.feedback.choices import SubjectType
 from anxin.feedback.models import NpsSurvey, Survey
 from anxin.tickets.choices import SlaMetric, SlaStatus
-from anxin.tickets.models import SlaClock, Ticket
+from anxin.tickets.models import SlaClock, Ticket, TicketEvent
 
 pytestmark = [pytest.mark.django_db, pytest.mark.db]
 
@@ -492,3 +499,196 @@ def test_api_needs_a_sign_in() -> None:
     from django.test import Client
 
     assert Client().get("/api/v1/analytics/desk").status_code == 401
+
+
+# --- incremental equals rebuild, for random desk histories -------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketSpec:
+    """One ticket and what happens to it, in minutes after its opening."""
+
+    channel: str
+    priority: str
+    open_min: int
+    reply: int | None
+    resolve: int | None
+    reopen: int | None  # after the first resolution: reopened …
+    resolve_again: bool  # … and resolved again as long after
+    clock: tuple[int, bool] | None  # (stopped, met) of its first-response clock
+    survey: tuple[int, int] | None  # (answered, score)
+
+
+@dataclass(frozen=True)
+class TalkSpec:
+    start_min: int
+    handoff: int | None
+
+
+minutes = st.integers(min_value=1, max_value=3 * 24 * 60)
+ticket_specs = st.builds(
+    TicketSpec,
+    channel=st.sampled_from(["web", "email", "assistant"]),
+    priority=st.sampled_from(["normal", "urgent"]),
+    open_min=st.integers(min_value=0, max_value=2 * 24 * 60),
+    reply=st.none() | minutes,
+    resolve=st.none() | minutes,
+    reopen=st.none() | minutes,
+    resolve_again=st.booleans(),
+    clock=st.none() | st.tuples(minutes, st.booleans()),
+    survey=st.none() | st.tuples(minutes, st.integers(min_value=1, max_value=5)),
+)
+talk_specs = st.builds(
+    TalkSpec, start_min=st.integers(min_value=0, max_value=2 * 24 * 60), handoff=st.none() | minutes
+)
+Write = tuple[datetime, int, Callable[[], None]]
+
+
+def ticket_writes(n: int, spec: TicketSpec) -> list[Write]:
+    """The rows one ticket's history writes, each at its own time (as the desk's services do:
+    a transition writes a history row, a first reply stamps the ticket)."""
+    opened = T0 + timedelta(minutes=spec.open_min)
+    made: dict[str, Any] = {}
+
+    def event(action: str, at: datetime) -> None:
+        TicketEvent.objects.create(
+            ticket=made["t"], action=action, actor="test", actor_role="agent", created_at=at
+        )
+
+    def open_() -> None:
+        made["t"] = ticket(opened, channel=spec.channel, priority=spec.priority)
+        if spec.clock is not None:
+            made["c"] = sla_clock(made["t"], SlaMetric.FIRST_RESPONSE, SlaStatus.RUNNING)
+
+    writes: list[tuple[int, Callable[[datetime], None]]] = []
+    if spec.reply is not None:
+        writes.append(
+            (
+                spec.reply,
+                lambda at: Ticket.unscoped.filter(pk=made["t"].pk).update(
+                    first_response_at=at, updated_at=at
+                ),
+            )
+        )
+    if spec.resolve is not None:
+
+        def resolve(at: datetime) -> None:
+            Ticket.unscoped.filter(pk=made["t"].pk).update(resolved_at=at)
+            event("resolve", at)
+
+        writes.append((spec.resolve, resolve))
+        if spec.reopen is not None:
+
+            def reopen(at: datetime) -> None:
+                Ticket.unscoped.filter(pk=made["t"].pk).update(
+                    resolved_at=None, reopen_count=F("reopen_count") + 1
+                )
+                event("reopen", at)
+
+            writes.append((spec.resolve + spec.reopen, reopen))
+            if spec.resolve_again:
+                writes.append((spec.resolve + 2 * spec.reopen, resolve))
+    if spec.clock is not None:
+        stopped, met = spec.clock
+
+        def stop(at: datetime) -> None:
+            status = SlaStatus.MET if met else SlaStatus.BREACHED
+            SlaClock.objects.filter(pk=made["c"].pk).update(
+                status=status, stopped_at=at, breached_at=None if met else at
+            )
+
+        writes.append((stopped, stop))
+    if spec.survey is not None:
+        answered, score = spec.survey
+
+        def answer(at: datetime) -> None:
+            survey(made["t"], score)
+            Survey.unscoped.filter(subject_id=made["t"].pk).update(answered_at=at)
+
+        writes.append((answered, answer))
+    out: list[Write] = [(opened, n, open_)]
+    for after, write in writes:
+        at = opened + timedelta(minutes=after)
+        out.append((at, n, lambda write=write, at=at: write(at)))
+    return out
+
+
+def talk_writes(n: int, spec: TalkSpec, user: Any) -> list[Write]:
+    started = T0 + timedelta(minutes=spec.start_min)
+    made: dict[str, Any] = {}
+
+    def start() -> None:
+        made["c"] = conversation(user, started, handed_off=False)
+
+    out: list[Write] = [(started, 1000 + n, start)]
+    if spec.handoff is not None:
+        at = started + timedelta(minutes=spec.handoff)
+        out.append(
+            (
+                at,
+                1000 + n,
+                lambda: Conversation.objects.filter(pk=made["c"].pk).update(
+                    handed_off_at=at, last_message_at=at
+                ),
+            )
+        )
+    return out
+
+
+def desk_snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    tables = {}
+    for model in (TicketFact, DeskDay, AssistantDay):
+        names = [
+            fl.attname
+            for fl in model._meta.concrete_fields
+            if fl.attname not in {"id", "updated_at"}
+        ]
+        rows = [
+            tuple(round(v, 6) if isinstance(v, float) else v for v in row)
+            for row in model._default_manager.values_list(*names)
+        ]
+        tables[model.__name__] = sorted(rows, key=repr)
+    return tables
+
+
+def test_incremental_desk_refreshes_equal_a_rebuild_for_random_histories() -> None:
+    user = customer()
+
+    @settings(
+        max_examples=10,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(
+        tickets=st.lists(ticket_specs, min_size=1, max_size=5),
+        talks=st.lists(talk_specs, max_size=3),
+        refreshes=st.lists(st.integers(min_value=0, max_value=8 * 24 * 60), max_size=5),
+    )
+    def check(tickets: list[TicketSpec], talks: list[TalkSpec], refreshes: list[int]) -> None:
+        with transaction.atomic():
+            writes = sorted(
+                [w for n, spec in enumerate(tickets) for w in ticket_writes(n, spec)]
+                + [w for n, spec in enumerate(talks) for w in talk_writes(n, spec, user)],
+                key=lambda w: (w[0], w[1]),
+            )
+            pending = sorted(T0 + timedelta(minutes=m) for m in refreshes)
+            last: datetime | None = None  # the first run rebuilds
+            for when, _n, write in writes:
+                while pending and pending[0] <= when:
+                    at = pending.pop(0)
+                    with time_machine.travel(at, tick=False):
+                        desk_refresh(since=last, now=at)
+                    last = at
+                with time_machine.travel(when, tick=False):
+                    write()
+            end = writes[-1][0] + timedelta(hours=1)
+            with time_machine.travel(end, tick=False):
+                desk_refresh(since=last, now=end)
+            incremental = desk_snapshot()
+            assert len(incremental["TicketFact"]) == len(tickets)
+            with time_machine.travel(end, tick=False):
+                desk_refresh(since=None, now=end)
+            assert desk_snapshot() == incremental
+            transaction.set_rollback(True)
+
+    check()
