@@ -307,3 +307,22 @@ def test_a_member_of_two_shops_picks_one_and_its_links_keep_it(sales: Sales) -> 
     assert "shop=m2" in cases_link and "shop=m2" in picked.context["reasons"].csv_url
     listing = client.get(cases_link)
     assert {row[0].text for row in listing.context["table"].rows} == {sales.d1.number}
+
+
+def test_an_empty_period_and_a_long_one_still_render(sales: Sales) -> None:
+    # a month without requests: no chart is drawn from nothing, the tables say so
+    empty = sales.client("agent").get(
+        "/console/analytics/", {"start": "2026-09-01", "end": "2026-09-30"}
+    )
+    assert empty.status_code == 200
+    assert 'data-chart="an-heatmap-data"' not in body(empty)
+    assert "No cases in these filters." in body(empty)
+    # a year: the trend goes by week, each week's count linking to its week
+    year = sales.client("agent").get(
+        "/console/analytics/", {"start": "2025-11-21", "end": "2026-11-20"}
+    )
+    rows = year.context["trend"].rows
+    assert 52 <= len(rows) <= 54
+    week = next(r for r in rows if r[3].value)
+    assert week[3].value == 3 and (week[2].value - week[1].value).days <= 6
+    assert f"start={week[1].value.isoformat()}" in week[3].href
