@@ -199,3 +199,12 @@ def test_a_quiet_period_says_so_instead_of_drawing_empty_charts(world: Any, as_u
     assert "No tickets in these filters." in html
     assert 'data-chart="desk-trend-data"' not in html
     assert 'data-table="trend"' in html  # the days are still listed, with zeros
+
+
+def test_the_page_costs_a_fixed_number_of_queries(
+    world: Any, as_user: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = as_user(world.agent, "en")
+    client.get(URL)  # the session and the user are read once
+    with django_assert_max_num_queries(22):
+        assert client.get(URL, {"start": "2025-11-06", "end": "2026-11-05"}).status_code == 200
