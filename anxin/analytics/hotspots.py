@@ -29,6 +29,7 @@ from . import labels
 from .models import DeliveredDay
 from .queries.filters import Filters, scoped
 from .queries.sources import case_model, case_q, delivered_model, delivered_q
+from .queries.totals import MIN_PEER_SHOPS, other_shops, other_shops_by_category
 
 MIN_EXPECTED = 5.0  # groups expected to have fewer requests are not tested
 ALPHA = 0.05  # the false discovery rate a flagged hotspot is held to
@@ -127,6 +128,19 @@ def _category_rates(filters: Filters) -> dict[int, float | None]:
     return {c: _rate(x.get(c, 0), n[c]) for c in n}
 
 
+def _shared_rates(
+    filters: Filters, rates: dict[int, float | None], platform: float | None
+) -> dict[int, float | None]:
+    """A shop's baselines, never a competitor's own rate: a category shared with fewer than
+    ``MIN_PEER_SHOPS`` other shops is compared with the platform (if enough shops share that)."""
+    everywhere, per_category = other_shops_by_category(filters)
+    fallback = platform if everywhere >= MIN_PEER_SHOPS else None
+    return {
+        c: rate if per_category.get(c, 0) >= MIN_PEER_SHOPS else fallback
+        for c, rate in rates.items()
+    }
+
+
 def _groups(filters: Filters, by: str) -> dict[int, dict[str, Any]]:
     """Observed requests and deliveries per group (SKUs: with their category and shop)."""
     column = GROUPINGS[by]
@@ -155,9 +169,13 @@ def hotspots(*, actor: Actor, filters: Filters, by: str, limit: int | None = 20)
     groups = _groups(filters, by)
     if by == "sku":
         rates = _category_rates(baseline_filters)
+        if filters.merchant_id is not None:
+            rates = _shared_rates(filters, rates, _platform_rate(baseline_filters))
         baselines = {k: rates.get(g["c"]) for k, g in groups.items()}
     else:
         rate = _platform_rate(baseline_filters)
+        if filters.merchant_id is not None and other_shops(filters) < MIN_PEER_SHOPS:
+            rate = None
         baselines = dict.fromkeys(groups, rate)
 
     rows: list[dict[str, Any]] = []

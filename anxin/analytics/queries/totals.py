@@ -161,18 +161,62 @@ def shop_categories(filters: Filters) -> list[int]:
     return sorted(set(with_cases.distinct()) | set(delivered.distinct()))
 
 
+# A shop is shown a category's figures only when they rest on at least this many other shops:
+# with one or two, "the category minus my shop" would be a competitor's own figures (the public
+# report hides a category of fewer than three shops for the same reason).
+MIN_PEER_SHOPS = 3
+
+
+def other_shops(filters: Filters, categories: Collection[int] | None = None) -> int:
+    """How many shops other than ``filters.merchant_id`` had requests or deliveries in the
+    categories (all when None) over the period."""
+    window: dict[str, object] = {"day__gte": filters.start, "day__lte": filters.end}
+    if categories is not None:
+        window["category_id__in"] = list(categories)
+    rows = (MerchantDay, DeliveredDay)
+    found: set[int] = set()
+    for model in rows:
+        found.update(
+            model.objects.filter(**window)
+            .exclude(merchant_id=filters.merchant_id or 0)
+            .values_list("merchant_id", flat=True)
+            .distinct()
+        )
+    return len(found)
+
+
+def other_shops_by_category(filters: Filters) -> tuple[int, dict[int, int]]:
+    """Shops other than ``filters.merchant_id`` with requests or deliveries over the period: how
+    many in all, and how many in each category (two grouped queries)."""
+    window = {"day__gte": filters.start, "day__lte": filters.end}
+    pairs: set[tuple[int, int]] = set()
+    for model in (MerchantDay, DeliveredDay):
+        pairs.update(
+            model.objects.filter(**window)
+            .exclude(merchant_id=filters.merchant_id or 0)
+            .values_list("category_id", "merchant_id")
+            .distinct()
+        )
+    per_category: dict[int, set[int]] = {}
+    for category, merchant in pairs:
+        per_category.setdefault(category, set()).add(merchant)
+    return len({m for _c, m in pairs}), {c: len(ms) for c, ms in per_category.items()}
+
+
 def compare_to_category(
     *, actor: Actor, filters: Filters, keys: Sequence[str] = CASE_METRICS
 ) -> list[Comparison]:
     """A shop's case metrics beside those of all shops in its categories over the same filters
-    (the shop included, as in a category average). Needs a shop: a shop's people get theirs."""
+    (the shop included, as in a category average). Needs a shop: a shop's people get theirs.
+    The category's side is empty (None) when fewer than ``MIN_PEER_SHOPS`` other shops share it."""
     filters = scoped(actor, filters)
     if filters.merchant_id is None:
         raise ValidationFailed(fields={"merchant": _("Choose a shop.")})
     own = _totals(filters)
     categories = shop_categories(filters)
     peers_filters = filters.replace(merchant_id=None, sku_id=None)
-    peers = _totals(peers_filters, categories=categories) if categories else Totals()
+    shared = categories and other_shops(filters, categories) >= MIN_PEER_SHOPS
+    peers = _totals(peers_filters, categories=categories) if shared else Totals()
     out = []
     for key in keys:
         m = METRICS[key]
@@ -186,9 +230,12 @@ def compare_to_category(
 
 
 __all__ = [
+    "MIN_PEER_SHOPS",
     "Comparison",
     "Point",
     "compare_to_category",
+    "other_shops",
+    "other_shops_by_category",
     "periods",
     "shop_categories",
     "totals",

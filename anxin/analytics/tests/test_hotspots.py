@@ -126,8 +126,12 @@ def test_a_shops_hotspots_are_measured_against_the_platform(spread) -> None:
     shop = Actor(role=Role.MERCHANT_ADMIN, merchant_ids=frozenset({20}))
     rows = hotspots(actor=shop, filters=F, by="category")
     assert [r.key for r in rows] == [cats[0]]  # only its own figures
-    assert rows[0].baseline == pytest.approx(0.03)  # the platform's rate, all shops
+    # two other shops only: the platform's rate would give away theirs, so nothing is tested
+    assert rows[0].baseline is None and not rows[0].tested
+    deliver(D, 23, cats[2], 503, 1000)  # a third other shop, no request: 90 / 4000
+    rows = hotspots(actor=shop, filters=F, by="category")
+    assert rows[0].baseline == pytest.approx(0.0225)  # the platform's rate, all shops
     shops = hotspots(actor=AGENT, filters=F, by="merchant")
-    assert [r.key for r in shops] == [20, 21, 22]
+    assert [r.key for r in shops] == [20, 21, 22, 23]
     with pytest.raises(ValidationFailed):
         hotspots(actor=AGENT, filters=F, by="reason")

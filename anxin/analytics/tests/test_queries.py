@@ -243,9 +243,16 @@ def test_league_ranks_shops_with_enough_orders_by_after_sales_rate(tiny) -> None
 
 def test_a_shop_beside_its_category(tiny) -> None:
     rows = {c.key: c for c in queries.compare_to_category(actor=SHOP1, filters=period())}
-    # shop 11: 15 requests / 200 orders; apparel (both shops): 15 / 300
+    # apparel is shared with one other shop only: its figures would be shop 12's, so none shown
     assert rows["after_sales_rate"].own == pytest.approx(0.075)
-    assert rows["after_sales_rate"].peers == pytest.approx(0.05)
+    assert rows["after_sales_rate"].peers is None and rows["after_sales_rate"].better is None
+    # two more apparel shops (100 orders each, no request): three other shops share apparel
+    deliver(D2, 13, tiny["C1"], 3001, 100)
+    deliver(D2, 14, tiny["C1"], 4001, 100)
+    rows = {c.key: c for c in queries.compare_to_category(actor=SHOP1, filters=period())}
+    # shop 11: 15 requests / 200 orders; apparel (all four shops): 15 / 500
+    assert rows["after_sales_rate"].own == pytest.approx(0.075)
+    assert rows["after_sales_rate"].peers == pytest.approx(0.03)
     assert rows["after_sales_rate"].better is False
     assert rows["deadline_attainment"].own == pytest.approx(0.8)
 
