@@ -341,6 +341,20 @@ def test_naming_another_shop_is_refused_before_its_figures_are_read(
     assert str(FIGURES["m2"]) not in response.content.decode()
 
 
+@pytest.mark.parametrize("by", ["category", "sku", "merchant"])
+def test_a_shops_hotspots_are_never_measured_against_one_other_shop(
+    w: AnalyticsWorld, by: str
+) -> None:
+    """Two shops on the platform: any baseline m1 is given (the platform's or its category's
+    rate) would rest on m2 alone besides itself, so there is none; the platform's staff, looking
+    at the whole platform, have theirs (5 requests on 3 orders)."""
+    mine = w.api("m1_staff").get("/analytics/hotspots", {**PERIOD, "by": by}).json()["rows"]
+    assert mine and {row["baseline_rate"] for row in mine} == {None}
+    platform = w.api("agent").get("/analytics/hotspots", {**PERIOD, "by": by}).json()["rows"]
+    baselines = [row["baseline_rate"] for row in platform]
+    assert baselines and baselines == pytest.approx([5 / 3] * len(baselines))
+
+
 def test_the_platform_reads_each_shop_as_that_shop_reads_itself(w: AnalyticsWorld) -> None:
     for shop, own in ((w.m1, "m1_admin"), (w.m2, "m2_staff")):
         theirs = w.api("agent").get("/analytics/summary", {**PERIOD, "merchant": shop}).json()

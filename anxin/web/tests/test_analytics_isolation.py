@@ -412,31 +412,31 @@ def test_the_registry_covers_every_analytics_page(world: World, figures: Figures
     assert covered == HTML_PAGES
 
 
-# --- findings written to the lead (xfail until fixed) ----------------------------------------------
+# --- a shop beside its category: never one competitor's own figures --------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"'Your category' on /shop/analytics/ is the other shop's own figures when a category "
-    f"has two shops: {REQUESTS} #1",
-)
+def _export(world: World, figures: Figures, role: str, table: str) -> list[list[str]]:
+    url = f"/shop/analytics/export/?table={table}&format=csv"
+    return csv_rows(client_for(world, figures, role).get(url))
+
+
 def test_the_category_beside_a_shop_is_never_one_other_shop(world: World, figures: Figures) -> None:
     # given m1 and m2 are the only shops delivering in the category; m1 had no refund, m2 two
-    own = csv_rows(
-        client_for(world, figures, "other_merchant").get(
-            "/shop/analytics/export/?table=compare&format=csv"
-        )
-    )
-    m2_refund_median = {r[0]: r[1] for r in own[1:]}["Time to refund (median)"]
-    assert m2_refund_median != ""
+    theirs = {r[0]: r[1] for r in _export(world, figures, "other_merchant", "compare")[1:]}
+    assert theirs["Time to refund (median)"] == "30"  # m2's own, 24 h after opening, from bins
     # when m1's staff read their shop beside their category
-    rows = csv_rows(
-        client_for(world, figures, "merchant").get(
-            "/shop/analytics/export/?table=compare&format=csv"
-        )
-    )
-    # then the category's figures, resting on one other shop, are not shown (as the public report
-    # hides a category of fewer than three shops): today they are, m2's 30-hour refund median too
-    peers = {r[0]: r[2] for r in rows[1:]}
-    assert peers["Time to refund (median)"] != m2_refund_median
-    assert set(peers.values()) == {""}
+    rows = _export(world, figures, "merchant", "compare")
+    # then the category's side, resting on one other shop, is empty (the public report hides a
+    # category of fewer than three shops for the same reason); m1's own side is there
+    assert {r[2] for r in rows[1:]} == {""}
+    assert {r[0]: r[1] for r in rows[1:]}["After-sales rate"] == "50"
+
+
+def test_a_shops_products_are_not_measured_against_one_other_shop(
+    world: World, figures: Figures
+) -> None:
+    # "Expected cases" = the category's rate × the SKU's deliveries: with m2 the only other shop
+    # of the category, that rate would be m2's (4 / 3 with m1's own: 2.67 on 2 orders); no rate
+    rows = _export(world, figures, "merchant", "skus")
+    expected = rows[0].index("Expected cases")
+    assert len(rows) > 1 and {r[expected] for r in rows[1:]} <= {"", "0"}
