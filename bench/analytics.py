@@ -492,12 +492,12 @@ def size_of(result: Any) -> str:
     counts_ = getattr(result, "counts", None)
     if isinstance(counts_, list):
         return f"{len(counts_)}×{len(counts_[0]) if counts_ else 0}"
+    tickets = getattr(result, "tickets", None)
+    if tickets:
+        return f"{tickets:,} tickets"
     cases = getattr(result, "cases", None)
     if cases is not None:
         return f"{cases:,} cases"
-    tickets = getattr(result, "tickets", None)
-    if tickets is not None:
-        return f"{tickets:,} tickets"
     return ""
 
 
@@ -648,6 +648,74 @@ def raw_timings(
     return found
 
 
+def refresh_timed(now: datetime) -> tuple[float, Any, dict[str, float]]:
+    """``analytics_refresh`` with the time spent in each of its parts (the refresh module's own
+    functions, wrapped for the run): finding the changed cases, their facts, the rollups, the
+    deliveries, the desk."""
+    from anxin.analytics import refresh
+
+    parts = (
+        "changed_case_ids",
+        "case_facts_refresh",
+        "rollup_days",
+        "signed_days",
+        "delivered_days",
+        "_desk",
+    )
+    spent: dict[str, float] = {}
+    originals = {name: getattr(refresh, name) for name in parts if hasattr(refresh, name)}
+
+    def timer(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - began
+
+        return run
+
+    for name, fn in originals.items():
+        setattr(refresh, name, timer(name, fn))
+    try:
+        began = time.perf_counter()
+        result = refresh.analytics_refresh(now=now)
+        took = time.perf_counter() - began
+    finally:
+        for name, fn in originals.items():
+            setattr(refresh, name, fn)
+    return took, result, spent
+
+
+def diagnose(call: Callable[[], Any]) -> list[str]:
+    """Why a query is slow: its statements, SQL time against the whole call (the rest is
+    Python), and the plan of the slowest statements (EXPLAIN ANALYZE, BUFFERS)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        began = time.perf_counter()
+        call()
+        total = (time.perf_counter() - began) * 1000
+    statements = [(float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries]
+    sql_ms = sum(t for t, _ in statements)
+    lines = [
+        f"{len(statements)} statements, SQL {sql_ms:.0f} ms of {total:.0f} ms"
+        f" (Python and the driver {max(0.0, total - sql_ms):.0f} ms)"
+    ]
+    for took, sql in sorted(statements, reverse=True)[:2]:
+        if took < 10:
+            break
+        lines.append(f"{took:.0f} ms: {sql[:150]}…")
+        with connection.cursor() as cur:
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            plan = [row[0] for row in cur.fetchall()]
+        keep = [plan[0], *[ln for ln in plan[1:] if "->" in ln][:5]]
+        keep += [ln for ln in plan if ln.startswith("Execution Time")]
+        lines += ["    " + ln.strip()[:150] for ln in keep]
+    return lines
+
+
 # --- main --------------------------------------------------------------------------------------------
 
 
@@ -671,6 +739,12 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="leave the database in place")
     parser.add_argument("--reuse", action="store_true", help="measure the queries of a kept world")
     parser.add_argument("--output", help="also write the report to this file")
+    parser.add_argument(
+        "--no-explain",
+        dest="explain",
+        action="store_false",
+        help="skip the EXPLAIN ANALYZE of the queries over target",
+    )
     args = parser.parse_args()
     out = Tee(args.output)
     load_before = os.getloadavg()
@@ -683,7 +757,7 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from anxin.analytics.refresh import analytics_rebuild, analytics_refresh
+    from anxin.analytics.refresh import analytics_rebuild
     from anxin.core import clock
     from anxin.core.actors import Actor, Role
 
@@ -782,16 +856,15 @@ def main() -> None:
         for i in range(2):
             if i and refreshes[0][0] > 60:
                 break  # the empty refresh only when the day's was quick enough to bother
-            began = time.perf_counter()
-            result = analytics_refresh(now=p["t1"] + timedelta(minutes=5 * i))
-            refreshes.append((time.perf_counter() - began, result))
+            refreshes.append(refresh_timed(p["t1"] + timedelta(minutes=5 * i)))
         timings["refresh"] = refreshes[0][0]
-        for i, (took, result) in enumerate(refreshes):
+        for i, (took, result, spent) in enumerate(refreshes):
             what = "the day" if i == 0 else "again, nothing new"
             out(
                 f"  analytics_refresh ({what}): {took:.2f} s — {result.facts:,} facts,"
                 f" {result.days} case days, {result.delivered_days} delivery days, desk {result.desk}"
             )
+            out("    " + ", ".join(f"{name.strip('_')} {sec:.2f} s" for name, sec in spent.items()))
         out("\n  consistency of the rollups with the raw rows:")
         bad = 0
         for label, raw, rolled in consistency(conn, p):
@@ -856,6 +929,18 @@ def main() -> None:
         out(
             f"  {scope:<9} {name:<30} {med:8.1f} {high:8.1f} {max(times):8.1f}  {size_of(result):<16} {verdict}"
         )
+
+    slow_calls = [
+        (scope, name, call)
+        for scope, name, call in dashboard_queries(scopes, end)
+        if f"{scope}/{name}" in results and results[f"{scope}/{name}"][1] >= TARGET_MS
+    ]
+    if slow_calls and args.explain:
+        out("\n  why the queries over target are slow (one more run each):")
+        for scope, name, call in slow_calls:
+            out(f"  {scope}/{name}:")
+            for line in diagnose(call):
+                out(f"    {line}")
 
     out(
         f"\n5. The same questions asked of the raw rows (cases_case and joins; {args.raw_runs} runs after 1 warm-up)"
