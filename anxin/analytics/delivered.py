@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import models, transaction
 from django.db.models import Count, F, Sum
@@ -16,9 +17,10 @@ from django.utils import timezone
 from anxin.catalog.models import DeliveryLine
 
 from .models import DeliveredDay, DeliveredSkuDay
+from .sql import insert_select
 
 DAYS_PER_QUERY = 31
-BATCH = 2000
+ALIAS = "n_"  # the measures' annotations (``orders`` … are names of the joined tables)
 ONE_DAY = timedelta(days=1)
 
 GRAINS: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
@@ -44,45 +46,43 @@ def _spans(days: Collection[date]) -> Iterator[list[date]]:
         yield run
 
 
-def delivered_days(days: Collection[date]) -> int:
-    """Rewrite the delivered orders, lines and units of ``days``; returns the rows written."""
-    written = 0
-    tz = timezone.get_current_timezone()
-    for span in _spans(days):
-        signed = DeliveryLine.objects.filter(
-            delivery__signed_at__gte=day_start(span[0]),
-            delivery__signed_at__lt=day_start(span[-1] + ONE_DAY),
-        ).annotate(
-            day=TruncDate("delivery__signed_at", tzinfo=tz),
-            merchant_id=F("delivery__order__merchant_id"),
-            category_id=Coalesce("line__sku__category__parent_id", "line__sku__category_id"),
-            sku_id=F("line__sku_id"),
+def signed_lines(start: date, end: date) -> models.QuerySet[DeliveryLine]:
+    """The parcel lines signed for from local day ``start`` to ``end`` (inclusive), with their
+    rollup dimensions."""
+    return DeliveryLine.objects.filter(
+        delivery__signed_at__gte=day_start(start),
+        delivery__signed_at__lt=day_start(end + ONE_DAY),
+    ).annotate(
+        day=TruncDate("delivery__signed_at", tzinfo=timezone.get_current_timezone()),
+        merchant_id=F("delivery__order__merchant_id"),
+        category_id=Coalesce("line__sku__category__parent_id", "line__sku__category_id"),
+        sku_id=F("line__sku_id"),
+    )
+
+
+def grouped(lines: models.QuerySet[DeliveryLine], dims: tuple[str, ...]) -> models.QuerySet[Any]:
+    """Orders, lines and units of ``lines`` at the grain ``dims`` (``ALIAS`` + column)."""
+    return (
+        lines.values(*dims)
+        .annotate(
+            **{
+                ALIAS + "orders": Count("delivery__order_id", distinct=True),
+                ALIAS + "lines": Count("line_id", distinct=True),
+                ALIAS + "units": Coalesce(Sum("quantity"), 0),
+            }
         )
+        .order_by()
+    )
+
+
+def delivered_days(days: Collection[date]) -> int:
+    """Rewrite the delivered orders, lines and units of ``days``; returns the rows written.
+    One ``INSERT … SELECT`` per grain and run of days."""
+    written = 0
+    for span in _spans(days):
+        signed = signed_lines(span[0], span[-1])
         with transaction.atomic():
             for model, dims in GRAINS:
                 model._default_manager.filter(day__in=span).delete()
-                rows = (
-                    signed.values(*dims)
-                    .annotate(
-                        n_orders=Count("delivery__order_id", distinct=True),
-                        n_lines=Count("line_id", distinct=True),
-                        n_units=Sum("quantity"),
-                    )
-                    .order_by()
-                )
-                batch: list[models.Model] = []
-                for row in rows.iterator(chunk_size=BATCH):
-                    batch.append(
-                        model(
-                            **{d: row[d] for d in dims},
-                            orders=row["n_orders"],
-                            lines=row["n_lines"],
-                            units=row["n_units"] or 0,
-                        )
-                    )
-                    if len(batch) >= BATCH:
-                        model._default_manager.bulk_create(batch)
-                        written, batch = written + len(batch), []
-                model._default_manager.bulk_create(batch)
-                written += len(batch)
+                written += insert_select(model, grouped(signed, dims), prefix=ALIAS)
     return written

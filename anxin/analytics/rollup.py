@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import Count, Q, Sum
-
-from anxin.core.money import round_money
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from .bins import EDGES, HISTOGRAMS, NBINS
 from .models import CaseDay, CaseFact, MerchantDay, PlatformDay
+from .sql import insert_select
 
-DAYS_PER_QUERY = 31  # a month of days per GROUP BY; the rows stream out in batches
-BATCH = 2000
+DAYS_PER_QUERY = 31  # a month of days per GROUP BY
 ALIAS = "m_"  # annotations cannot reuse the facts' column names (response_hours …)
 
 # The grains: the rollup model and the fact columns it groups by.
@@ -72,14 +70,21 @@ def measure_kwargs() -> dict[str, Any]:
     return measures
 
 
-def _measures(row: dict[str, Any]) -> dict[str, Any]:
-    """A grouped row's measures as column values (a sum over no rows is 0, not NULL)."""
-    values = {k[len(ALIAS) :]: v for k, v in row.items() if k.startswith(ALIAS)}
-    for key, value in values.items():
-        if value is None:
-            values[key] = 0
-    values["refund_amount"] = round_money(values["refund_amount"] or Decimal(0))
-    return values
+def aggregates() -> dict[str, Any]:
+    """``measure_kwargs`` as the annotations of a rollup ``INSERT … SELECT``: named ``ALIAS`` +
+    column, and a sum over no durations is 0 (the columns are NOT NULL), not NULL."""
+    columns = {f.name: f for f in PlatformDay._meta.concrete_fields}
+    made: dict[str, Any] = {}
+    for key, aggregate in measure_kwargs().items():
+        if isinstance(aggregate, Sum):
+            aggregate = Coalesce(aggregate, Value(0), output_field=columns[key])
+        made[ALIAS + key] = aggregate
+    return made
+
+
+def grouped(facts: models.QuerySet[CaseFact], dims: tuple[str, ...]) -> models.QuerySet[Any]:
+    """The rollup rows of ``facts`` at the grain ``dims``: dims, then ``ALIAS`` + measure."""
+    return facts.values(*dims).annotate(**aggregates()).order_by()
 
 
 def _day_chunks(days: Collection[date]) -> Iterator[list[date]]:
@@ -89,27 +94,13 @@ def _day_chunks(days: Collection[date]) -> Iterator[list[date]]:
 
 
 def rollup_days(days: Collection[date]) -> int:
-    """Rewrite the three case rollups of ``days`` from the facts; returns the rows written."""
-    aggregates = {ALIAS + k: v for k, v in measure_kwargs().items()}
+    """Rewrite the three case rollups of ``days`` from the facts; returns the rows written.
+    One ``INSERT … SELECT`` per grain and month of days: the rows never reach Python."""
     written = 0
     for chunk in _day_chunks(days):
         with transaction.atomic():
             for model, dims in GRAINS:
                 model._default_manager.filter(day__in=chunk).delete()
-                rows = (
-                    CaseFact.objects.filter(day__in=chunk)
-                    .values(*dims)
-                    .annotate(**aggregates)
-                    .order_by()
-                )
-                batch: list[models.Model] = []
-                for row in rows.iterator(chunk_size=BATCH):
-                    batch.append(model(**{d: row[d] for d in dims}, **_measures(row)))
-                    if len(batch) >= BATCH:
-                        model._default_manager.bulk_create(batch)
-                        written += len(batch)
-                        batch = []
-                if batch:
-                    model._default_manager.bulk_create(batch)
-                    written += len(batch)
+                rows = grouped(CaseFact.objects.filter(day__in=chunk), dims)
+                written += insert_select(model, rows, prefix=ALIAS)
     return written

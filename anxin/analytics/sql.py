@@ -1,0 +1,106 @@
+"""Small SQL helpers of the analytics writers: a queryset written with one ``INSERT … SELECT``
+(no Python row objects), and the expressions SQLite and PostgreSQL spell differently.
+
+``insert_select`` takes a ``values(…).annotate(…)`` queryset whose selected names are the
+target model's field names (annotations may carry a prefix, since an annotation cannot reuse a
+field name of the model it is computed over) and sends ``INSERT INTO <table> (<columns>)
+<the compiled SELECT>``: the column list is read from the compiled SELECT itself, so it is in
+the order the database returns the values whatever order Django chose.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, models
+from django.db.models import FloatField, Func
+from django.db.models.sql.compiler import SQLCompiler
+
+
+def quote(name: str) -> str:
+    return str(connection.ops.quote_name(name))
+
+
+def compiled(queryset: models.QuerySet[Any]) -> tuple[str, tuple[Any, ...], list[str]]:
+    """The SELECT of ``queryset`` on the default connection: (sql, params, selected names).
+    Raises ``EmptyResultSet`` when the filter can match nothing (``pk__in=[]``)."""
+    compiler: SQLCompiler = queryset.query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    names = []
+    for expression, _sql, alias in compiler.select:
+        if alias is None:  # a plain column (Django 5.2 names values() columns; older may not)
+            alias = expression.target.attname
+        names.append(alias)
+    return sql, tuple(params), names
+
+
+def insert_select(
+    model: type[models.Model], queryset: models.QuerySet[Any], *, prefix: str = ""
+) -> int:
+    """Insert the rows of ``queryset`` into ``model``'s table; returns the rows inserted.
+
+    Each selected name is a field of ``model``, or ``prefix`` + a field name."""
+    try:
+        sql, params, names = compiled(queryset)
+    except EmptyResultSet:
+        return 0
+    fields = {f.name: f for f in model._meta.concrete_fields} | {
+        f.attname: f for f in model._meta.concrete_fields
+    }
+    columns = []
+    for name in names:
+        field = fields.get(name)
+        if field is None and prefix and name.startswith(prefix):
+            field = fields.get(name[len(prefix) :])
+        if field is None:
+            raise ValueError(f"{name!r} is not a column of {model._meta.db_table}")
+        columns.append(quote(field.column))
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"a column of {model._meta.db_table} is selected twice: {names}")
+    statement = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) {sql}"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return max(cursor.rowcount, 0)
+
+
+class Hours(Func):
+    """The hours from ``start`` to ``end`` (two times) as a float; NULL when either is NULL.
+
+    PostgreSQL subtracts the timestamps exactly (microseconds). SQLite keeps times at the
+    millisecond in its date functions: the difference is rounded to whole milliseconds, so whole
+    seconds and minutes give the same float Python's ``timedelta.total_seconds() / 3600`` does.
+    """
+
+    arity = 2
+    output_field = FloatField()
+    template = "CAST(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0 AS DOUBLE PRECISION)"
+    arg_joiner = " - "
+
+    def __init__(self, end: Any, start: Any, **extra: Any) -> None:
+        super().__init__(end, start, **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(ROUND((julianday(%(expressions)s)) * 86400000.0) / 3600000.0)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+class Earliest(Func):
+    """The earlier of two times, ignoring a NULL one (NULL when both are): PostgreSQL's
+    ``LEAST``; SQLite's two-argument ``MIN`` is NULL as soon as one is, so it compares the
+    coalesced pair."""
+
+    arity = 2
+    function = "LEAST"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        a, b = self.get_source_expressions()
+        a_sql, a_params = compiler.compile(a)
+        b_sql, b_params = compiler.compile(b)
+        sql = f"MIN(COALESCE({a_sql}, {b_sql}), COALESCE({b_sql}, {a_sql}))"
+        return sql, (*a_params, *b_params, *b_params, *a_params)
