@@ -1,9 +1,10 @@
 """The case facts: one ``CaseFact`` row per case, computed set-based from the cases, their
 history and messages, the refund ledger, disputes and surveys.
 
-``case_facts_build`` works on chunks of case ids: for each chunk a handful of aggregate queries
-grouped by case (never a query per case), then the chunk's old facts are deleted and the new ones
-bulk-inserted in one transaction. The definitions (CONTRACT.md, what every metric relies on):
+``case_facts_build`` works on chunks of case ids: for each chunk, in one transaction, the old
+facts are deleted and the new ones written with one ``INSERT … SELECT`` over the cases, every
+outcome a correlated subquery of the case's own rows (found by index, never a query per case, no
+row through Python). The definitions (CONTRACT.md, what every metric relies on):
 
 - ``response_hours``: opening → the first merchant-side act (a history row by a merchant role, or
   a message written as the merchant);
@@ -17,33 +18,35 @@ bulk-inserted in one transaction. The definitions (CONTRACT.md, what every metri
 - ``disputed`` / ``intervened``: a dispute exists / the platform stepped into it;
 - ``csat``: the answered satisfaction survey of the case.
 
-The day is the local (``settings.TIME_ZONE``) date of the opening, computed here in Python from
-the aware time, so no database-specific date arithmetic is involved.
+The day is the local (``settings.TIME_ZONE``) date of the opening (``TruncDate`` in that zone);
+durations are hours between two times (``sql.Hours``, exact on PostgreSQL, to the millisecond on
+SQLite).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db import models, transaction
+from django.db.models import Count, Exists, F, Min, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from anxin.cases.choices import TERMINAL, MessageParty
 from anxin.cases.models import Case, CaseEvent, CaseMessage, LedgerKind, Refund, RefundStatus
 from anxin.core.actors import MERCHANT_ROLES, Role
-from anxin.core.money import round_money
 from anxin.disputes.models import Dispute
 from anxin.feedback.choices import SubjectType
 from anxin.feedback.models import Survey
 
 from .models import CaseFact
+from .sql import Earliest, Hours, insert_select
 
-CHUNK = 2000  # case ids per round of queries (and rows per insert): memory stays flat
+CHUNK = 2000  # case ids per statement
+ALIAS = "f_"  # the computed columns (a case has a ``refund_amount`` of its own …)
 MERCHANT_ROLE_NAMES = sorted(str(r) for r in MERCHANT_ROLES)
 SYSTEM_ROLE = str(Role.SYSTEM)
 TERMINAL_STATUSES = sorted(str(s) for s in TERMINAL)
@@ -62,15 +65,19 @@ def case_facts_refresh(case_ids: Iterable[int] | None, *, now: datetime) -> tupl
     the rollup days to rewrite."""
     written, days = 0, set[date]()
     for chunk in _id_chunks(case_ids):
-        facts = _facts_of(chunk, now=now)
+        facts = CaseFact.objects.filter(case_id__in=chunk)
         with transaction.atomic():
-            old = CaseFact.objects.filter(case_id__in=chunk)
-            days.update(old.order_by().values_list("day", flat=True).distinct())
-            old.delete()
-            CaseFact.objects.bulk_create(facts, batch_size=CHUNK)
-        days.update(f.day for f in facts)
-        written += len(facts)
+            days.update(facts.order_by().values_list("day", flat=True).distinct())
+            written += facts_rewrite(chunk, now=now)
+            days.update(facts.order_by().values_list("day", flat=True).distinct())
     return written, days
+
+
+def facts_rewrite(ids: list[int], *, now: datetime) -> int:
+    """Delete the facts of these cases and insert them again (one ``INSERT … SELECT``);
+    returns the facts written. Call it in a transaction."""
+    CaseFact.objects.filter(case_id__in=ids).delete()
+    return insert_select(CaseFact, facts_query(ids, now=now), prefix=ALIAS)
 
 
 def _id_chunks(case_ids: Iterable[int] | None) -> Iterator[list[int]]:
@@ -90,117 +97,75 @@ def _id_chunks(case_ids: Iterable[int] | None) -> Iterator[list[int]]:
         last = page[-1]
 
 
-def _hours(start: datetime, end: datetime | None) -> float | None:
-    return None if end is None else (end - start).total_seconds() / 3600
+def _first(rows: models.QuerySet[Any], field: str) -> Subquery:
+    """The earliest ``field`` among ``rows`` (correlated to the outer case), NULL for none."""
+    return Subquery(rows.order_by().values("case_id").annotate(first=Min(field)).values("first"))
 
 
-def _facts_of(ids: list[int], *, now: datetime) -> list[CaseFact]:
-    """The facts of one chunk of cases: five grouped queries and a lookup of the surveys."""
-    leaving_review = CaseEvent.objects.filter(
-        case_id=OuterRef("pk"), from_status="merchant_review"
-    ).order_by("created_at", "pk")
-    cases = Case.unscoped.filter(pk__in=ids).values(
-        "pk",
-        "merchant_id",
-        "type",
-        "reason_id",
-        "channel",
-        "status",
-        "created_at",
-        sku=Coalesce("line__sku_id", 0),
-        category=Coalesce("line__sku__category__parent_id", "line__sku__category_id"),
-        answered_role=Subquery(leaving_review.values("actor_role")[:1]),
-    )
-    events = {
-        row["case_id"]: row
-        for row in CaseEvent.objects.filter(case_id__in=ids)
-        .values("case_id")
-        .annotate(
-            merchant_act=Min("created_at", filter=Q(actor_role__in=MERCHANT_ROLE_NAMES)),
-            approved=Min("created_at", filter=Q(action="approve")),
-            closed=Min("created_at", filter=Q(to_status__in=TERMINAL_STATUSES)),
-            automatic=Count("pk", filter=Q(actor_role=SYSTEM_ROLE)),
+def facts_query(ids: list[int], *, now: datetime) -> models.QuerySet[Any]:
+    """The facts of these cases as one SELECT (the CaseFact columns, prefixed ``ALIAS`` where a
+    case field has the same name): every outcome a correlated subquery of one case."""
+    events = CaseEvent.objects.filter(case_id=OuterRef("pk"))
+    refunds = Refund.unscoped.filter(
+        case_id=OuterRef("pk"), status=RefundStatus.SUCCEEDED, kind__in=PAID_TO_CONSUMER
+    ).order_by()
+    leaving_review = events.filter(from_status="merchant_review").order_by("created_at", "pk")
+    answered_by = leaving_review.annotate(
+        who=models.Case(
+            models.When(actor_role__in=MERCHANT_ROLE_NAMES, then=Value("merchant")),
+            models.When(actor_role=SYSTEM_ROLE, then=Value("system")),
+            default=Value(""),
         )
-        .order_by()
+    ).values("who")[:1]
+    merchant_act = Earliest(
+        _first(events.filter(actor_role__in=MERCHANT_ROLE_NAMES), "created_at"),
+        _first(
+            CaseMessage.unscoped.filter(case_id=OuterRef("pk"), party=MessageParty.MERCHANT),
+            "created_at",
+        ),
+    )
+    disputes = Dispute.unscoped.filter(case_id=OuterRef("pk"))
+    survey = Survey.unscoped.filter(
+        subject_type=SubjectType.CASE, subject_id=OuterRef("pk"), score__isnull=False
+    ).values("score")[:1]
+    opened = F("created_at")
+    columns: dict[str, Any] = {
+        "case_id": F("pk"),
+        "category_id": Coalesce(
+            "line__sku__category__parent_id",
+            "line__sku__category_id",
+            Value(0),
+            output_field=models.IntegerField(),
+        ),
+        "sku_id": Coalesce("line__sku_id", Value(0), output_field=models.BigIntegerField()),
+        "opened_at": opened,
+        "day": TruncDate("created_at", tzinfo=timezone.get_current_timezone()),
+        "response_hours": Hours(merchant_act, opened),
+        "approve_hours": Hours(_first(events.filter(action="approve"), "created_at"), opened),
+        "refund_hours": Hours(_first(refunds, "settled_at"), opened),
+        "close_hours": Hours(
+            _first(events.filter(to_status__in=TERMINAL_STATUSES), "created_at"), opened
+        ),
+        "answered_by": Coalesce(Subquery(answered_by), Value("")),
+        "auto_acted": Exists(events.filter(actor_role=SYSTEM_ROLE)),
+        "disputed": Exists(disputes),
+        "intervened": Exists(disputes.filter(intervened_at__isnull=False)),
+        "refund_amount": Coalesce(
+            Subquery(refunds.values("case_id").annotate(total=Sum("amount")).values("total")),
+            Value(Decimal("0.00")),
+            output_field=CaseFact._meta.get_field("refund_amount"),
+        ),
+        "refund_parts": Coalesce(
+            Subquery(refunds.values("case_id").annotate(n=Count("pk")).values("n")),
+            Value(0),
+            output_field=models.IntegerField(),
+        ),
+        "csat": Subquery(survey, output_field=models.IntegerField()),
+        "updated_at": Value(now, output_field=models.DateTimeField()),
     }
-    messages = dict(
-        CaseMessage.unscoped.filter(case_id__in=ids, party=MessageParty.MERCHANT)
-        .values("case_id")
-        .annotate(first=Min("created_at"))
+    return (
+        Case.unscoped.filter(pk__in=ids)
+        .values("merchant_id", "type", "reason_id", "channel", "status")
+        .annotate(**{ALIAS + name: expression for name, expression in columns.items()})
         .order_by()
-        .values_list("case_id", "first")
-    )
-    refunds = {
-        row["case_id"]: row
-        for row in Refund.unscoped.filter(
-            case_id__in=ids, status=RefundStatus.SUCCEEDED, kind__in=PAID_TO_CONSUMER
-        )
-        .values("case_id")
-        .annotate(first=Min("settled_at"), amount=Sum("amount"), parts=Count("pk"))
-        .order_by()
-    }
-    disputes = dict(
-        Dispute.unscoped.filter(case_id__in=ids).values_list("case_id", "intervened_at")
-    )
-    surveys = dict(
-        Survey.unscoped.filter(
-            subject_type=SubjectType.CASE, subject_id__in=ids, score__isnull=False
-        ).values_list("subject_id", "score")
-    )
-    return [
-        _fact(
-            row,
-            events.get(row["pk"]),
-            messages.get(row["pk"]),
-            refunds.get(row["pk"]),
-            disputes,
-            surveys.get(row["pk"]),
-            now=now,
-        )
-        for row in cases
-    ]
-
-
-def _fact(
-    case: Mapping[str, Any],
-    events: dict[str, Any] | None,
-    message_at: datetime | None,
-    refund: dict[str, Any] | None,
-    disputes: dict[int, datetime | None],
-    csat: int | None,
-    *,
-    now: datetime,
-) -> CaseFact:
-    opened: datetime = case["created_at"]
-    events = events or {}
-    merchant_acts = [t for t in (events.get("merchant_act"), message_at) if t is not None]
-    role = case["answered_role"]
-    answered_by = (
-        "merchant" if role in MERCHANT_ROLE_NAMES else "system" if role == SYSTEM_ROLE else ""
-    )
-    refund = refund or {}
-    return CaseFact(
-        case_id=case["pk"],
-        merchant_id=case["merchant_id"],
-        category_id=case["category"] or 0,
-        sku_id=case["sku"],
-        type=case["type"],
-        reason_id=case["reason_id"],
-        channel=case["channel"],
-        opened_at=opened,
-        day=timezone.localtime(opened).date(),
-        status=case["status"],
-        response_hours=_hours(opened, min(merchant_acts) if merchant_acts else None),
-        approve_hours=_hours(opened, events.get("approved")),
-        refund_hours=_hours(opened, refund.get("first")),
-        close_hours=_hours(opened, events.get("closed")),
-        answered_by=answered_by,
-        auto_acted=bool(events.get("automatic")),
-        disputed=case["pk"] in disputes,
-        intervened=disputes.get(case["pk"]) is not None,
-        # SQLite sums lose the scale (85 for 85.00): back to the currency's cents
-        refund_amount=round_money(refund.get("amount") or Decimal(0)),
-        refund_parts=refund.get("parts") or 0,
-        csat=csat,
-        updated_at=now,
     )

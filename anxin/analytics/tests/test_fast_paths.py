@@ -6,18 +6,26 @@ of two times) give the figures worked out by hand on SQLite and PostgreSQL alike
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.db import models
-from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from anxin.analytics.delivered import GRAINS as DELIVERED_GRAINS
 from anxin.analytics.delivered import day_start, delivered_days
+from anxin.analytics.facts import (
+    MERCHANT_ROLE_NAMES,
+    PAID_TO_CONSUMER,
+    SYSTEM_ROLE,
+    TERMINAL_STATUSES,
+    case_facts_build,
+)
 from anxin.analytics.models import (
     CaseDay,
     CaseFact,
@@ -29,9 +37,13 @@ from anxin.analytics.models import (
 from anxin.analytics.rollup import GRAINS, measure_kwargs, rollup_days
 from anxin.analytics.sql import Earliest, Hours
 from anxin.analytics.tests import factories as f
-from anxin.cases.models import Case, CaseEvent
+from anxin.cases.choices import MessageParty
+from anxin.cases.models import Case, CaseEvent, CaseMessage, Refund, RefundStatus
 from anxin.catalog.models import DeliveryLine
 from anxin.core.money import round_money
+from anxin.disputes.models import Dispute
+from anxin.feedback.choices import SubjectType
+from anxin.feedback.models import Survey
 
 pytestmark = [pytest.mark.django_db, pytest.mark.db]  # SQL of two databases
 
@@ -153,14 +165,129 @@ def reference_delivered_days(days: list[date]) -> None:
         )
 
 
+def _hours(start: datetime, end: datetime | None) -> float | None:
+    return None if end is None else (end - start).total_seconds() / 3600
+
+
+def reference_facts(ids: list[int], *, now: datetime) -> list[CaseFact]:
+    """The former facts of a chunk of cases: five grouped queries and the surveys, the
+    durations and the local day computed in Python."""
+    leaving_review = CaseEvent.objects.filter(
+        case_id=OuterRef("pk"), from_status="merchant_review"
+    ).order_by("created_at", "pk")
+    cases = Case.unscoped.filter(pk__in=ids).values(
+        "pk",
+        "merchant_id",
+        "type",
+        "reason_id",
+        "channel",
+        "status",
+        "created_at",
+        sku=Coalesce("line__sku_id", 0),
+        category=Coalesce("line__sku__category__parent_id", "line__sku__category_id"),
+        answered_role=Subquery(leaving_review.values("actor_role")[:1]),
+    )
+    events = {
+        row["case_id"]: row
+        for row in CaseEvent.objects.filter(case_id__in=ids)
+        .values("case_id")
+        .annotate(
+            merchant_act=Min("created_at", filter=Q(actor_role__in=MERCHANT_ROLE_NAMES)),
+            approved=Min("created_at", filter=Q(action="approve")),
+            closed=Min("created_at", filter=Q(to_status__in=TERMINAL_STATUSES)),
+            automatic=Count("pk", filter=Q(actor_role=SYSTEM_ROLE)),
+        )
+        .order_by()
+    }
+    messages = dict(
+        CaseMessage.unscoped.filter(case_id__in=ids, party=MessageParty.MERCHANT)
+        .values("case_id")
+        .annotate(first=Min("created_at"))
+        .order_by()
+        .values_list("case_id", "first")
+    )
+    refunds = {
+        row["case_id"]: row
+        for row in Refund.unscoped.filter(
+            case_id__in=ids, status=RefundStatus.SUCCEEDED, kind__in=PAID_TO_CONSUMER
+        )
+        .values("case_id")
+        .annotate(first=Min("settled_at"), amount=Sum("amount"), parts=Count("pk"))
+        .order_by()
+    }
+    disputes = dict(
+        Dispute.unscoped.filter(case_id__in=ids).values_list("case_id", "intervened_at")
+    )
+    surveys = dict(
+        Survey.unscoped.filter(
+            subject_type=SubjectType.CASE, subject_id__in=ids, score__isnull=False
+        ).values_list("subject_id", "score")
+    )
+    return [
+        _reference_fact(
+            row,
+            events.get(row["pk"]),
+            messages.get(row["pk"]),
+            refunds.get(row["pk"]),
+            disputes,
+            surveys.get(row["pk"]),
+            now=now,
+        )
+        for row in cases
+    ]
+
+
+def _reference_fact(
+    case: Mapping[str, Any],
+    events: dict[str, Any] | None,
+    message_at: datetime | None,
+    refund: dict[str, Any] | None,
+    disputes: dict[int, datetime | None],
+    csat: int | None,
+    *,
+    now: datetime,
+) -> CaseFact:
+    opened: datetime = case["created_at"]
+    events = events or {}
+    merchant_acts = [t for t in (events.get("merchant_act"), message_at) if t is not None]
+    role = case["answered_role"]
+    answered_by = (
+        "merchant" if role in MERCHANT_ROLE_NAMES else "system" if role == SYSTEM_ROLE else ""
+    )
+    refund = refund or {}
+    return CaseFact(
+        case_id=case["pk"],
+        merchant_id=case["merchant_id"],
+        category_id=case["category"] or 0,
+        sku_id=case["sku"],
+        type=case["type"],
+        reason_id=case["reason_id"],
+        channel=case["channel"],
+        opened_at=opened,
+        day=timezone.localtime(opened).date(),
+        status=case["status"],
+        response_hours=_hours(opened, min(merchant_acts) if merchant_acts else None),
+        approve_hours=_hours(opened, events.get("approved")),
+        refund_hours=_hours(opened, refund.get("first")),
+        close_hours=_hours(opened, events.get("closed")),
+        answered_by=answered_by,
+        auto_acted=bool(events.get("automatic")),
+        disputed=case["pk"] in disputes,
+        intervened=disputes.get(case["pk"]) is not None,
+        # SQLite sums lose the scale (85 for 85.00): back to the currency's cents
+        refund_amount=round_money(refund.get("amount") or Decimal(0)),
+        refund_parts=refund.get("parts") or 0,
+        csat=csat,
+        updated_at=now,
+    )
+
+
 # --- the writers against the reference ------------------------------------------------------------
 
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_rollups_written_in_sql_equal_the_former_python_rows(seed: int) -> None:
     random_world(seed)
-    from anxin.analytics.facts import case_facts_build
-
     case_facts_build(None, now=NOW)
     assert CaseFact.objects.values("day").distinct().count() == len(DAYS)
     written = rollup_days(DAYS)
@@ -181,6 +308,26 @@ def test_deliveries_written_in_sql_equal_the_former_python_rows(seed: int) -> No
     assert written == sum(len(r) for r in fast.values()) > 2 * len(DAYS)
     reference_delivered_days(signed)
     assert {m.__name__: rows(m) for m in DELIVERED} == fast
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_facts_written_in_sql_equal_the_former_python_ones(seed: int) -> None:
+    random_world(seed, n=48)
+    ids = list(Case.unscoped.values_list("pk", flat=True))
+    assert case_facts_build([*ids, max(ids) + 1], now=NOW) == len(ids)
+    fast = rows(CaseFact, frozenset())
+    CaseFact.objects.all().delete()
+    CaseFact.objects.bulk_create(reference_facts(ids, now=NOW))
+    assert rows(CaseFact, frozenset()) == fast
+    # the random world exercises every outcome
+    facts = CaseFact.objects.all()
+    for outcome in ("response", "approve", "refund", "close"):
+        assert facts.filter(**{f"{outcome}_hours__isnull": False}).exists(), outcome
+    assert {f.answered_by for f in facts} == {"merchant", "system", ""}
+    assert facts.filter(refund_parts=2).exists() and facts.filter(intervened=True).exists()
+    assert facts.filter(disputed=True, intervened=False).exists()
+    assert facts.filter(auto_acted=True).exists() and facts.filter(csat__isnull=False).exists()
+    assert facts.filter(day=DAYS[0]).exists() and facts.filter(day=DAYS[-1]).exists()
 
 
 # --- the SQL helpers ----------------------------------------------------------------------------
