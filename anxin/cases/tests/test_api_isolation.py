@@ -19,6 +19,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from anxin.analytics.api.routes import router as analytics_router
 from anxin.cases.models import Case
 from anxin.core import clock
 from anxin.credit.api.routes import router as credit_router
@@ -244,10 +245,10 @@ def _routes_of(router: Any, prefix: str = "") -> set[tuple[str, str]]:
     return routes
 
 
-# Reviews, product quality and merchant credit: each app's own test_api_isolation.py has the role
+# Reviews, product quality, merchant credit and analytics: each app's own test_api_isolation.py has the role
 # matrix of every one of its routes and fails when a route lacks a row there.
 CATALOG_ORDER_ROUTES |= _routes_of(reviews_router) | _routes_of(quality_router)
-CATALOG_ORDER_ROUTES |= _routes_of(credit_router)
+CATALOG_ORDER_ROUTES |= _routes_of(credit_router) | _routes_of(analytics_router)
 
 
 def _row(endpoint: str, *statuses: int) -> dict[tuple[str, str], int]:
