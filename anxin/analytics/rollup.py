@@ -7,7 +7,7 @@ engine.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -102,5 +102,48 @@ def rollup_days(days: Collection[date]) -> int:
             for model, dims in GRAINS:
                 model._default_manager.filter(day__in=chunk).delete()
                 rows = grouped(CaseFact.objects.filter(day__in=chunk), dims)
+                written += insert_select(model, rows, prefix=ALIAS)
+    return written
+
+
+# The dimensions of a fact, and those that pick the groups ``rollup_groups`` rewrites at each
+# grain: a shop's day and a SKU's day hold few cases, so all their groups are rewritten; a
+# platform day holds every shop's, so only the groups touched are.
+FACT_DIMS = ("day", "merchant_id", "category_id", "sku_id", "type", "reason_id", "channel")
+PICKED_BY: dict[type[models.Model], tuple[str, ...]] = {
+    PlatformDay: GRAINS[0][1],
+    MerchantDay: ("day", "merchant_id"),
+    CaseDay: ("day", "sku_id"),
+}
+GROUPS_PER_STATEMENT = 200  # OR-ed conditions in one statement (SQLite nests them 1000 deep)
+
+
+def _picked(names: tuple[str, ...], keys: list[tuple[Any, ...]]) -> Q:
+    """The rows whose ``names`` are one of ``keys``: keys sharing all but the last value are
+    one ``IN``; the days again as a plain ``IN`` so the day indexes serve."""
+    by_prefix: dict[tuple[Any, ...], list[Any]] = {}
+    for key in keys:
+        by_prefix.setdefault(key[:-1], []).append(key[-1])
+    any_of = Q()
+    for prefix, lasts in by_prefix.items():
+        any_of |= Q(**dict(zip(names[:-1], prefix, strict=True)), **{f"{names[-1]}__in": lasts})
+    return Q(day__in=sorted({key[0] for key in keys})) & any_of
+
+
+def rollup_groups(facts: Iterable[Mapping[str, Any]]) -> int:
+    """Rewrite only the rollup groups facts with these dimensions (``FACT_DIMS``) count in —
+    the old and new dimensions of the facts a refresh rewrote — at the three grains; returns the
+    rows written. Each statement deletes and re-aggregates whole groups (a condition on the
+    grain's own columns), so the rows equal those of ``rollup_days``."""
+    keys = list(facts)
+    written = 0
+    with transaction.atomic():
+        for model, dims in GRAINS:
+            names = PICKED_BY[model]
+            picked = sorted({tuple(key[n] for n in names) for key in keys})
+            for i in range(0, len(picked), GROUPS_PER_STATEMENT):
+                where = _picked(names, picked[i : i + GROUPS_PER_STATEMENT])
+                model._default_manager.filter(where).delete()
+                rows = grouped(CaseFact.objects.filter(where), dims)
                 written += insert_select(model, rows, prefix=ALIAS)
     return written
