@@ -5,6 +5,7 @@ few minutes after a refresh already passed their time."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +29,7 @@ from anxin.analytics.models import (
 )
 from anxin.analytics.refresh import OVERLAP, analytics_rebuild, analytics_refresh
 from anxin.analytics.tests import factories as f
+from anxin.cases.tests.fixtures_pg import postgres_required
 
 pytestmark = [pytest.mark.django_db, pytest.mark.db]  # aggregate SQL: runs on PostgreSQL too
 
@@ -310,3 +312,34 @@ def test_the_commands_say_what_they_did(opened_case: Any, capsys: Any) -> None:
     out = capsys.readouterr().out
     assert "rebuilt: 1 case facts, 1 days of case rollups, 1 days of deliveries" in out
     assert "refreshed: 0 case facts, 0 days of case rollups, 0 days of deliveries" in out
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_second_worker_skips_while_a_refresh_holds_the_lock() -> None:
+    postgres_required()
+    analytics_refresh(now=T0)  # the state row, committed
+    locked, release = threading.Event(), threading.Event()
+
+    def running_refresh() -> None:  # another worker, in the middle of its refresh
+        try:
+            with transaction.atomic():
+                RefreshState.objects.select_for_update().get(name="cases")
+                locked.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=running_refresh, daemon=True)
+    worker.start()
+    try:
+        assert locked.wait(30)
+        skipped = analytics_refresh(now=T0 + timedelta(minutes=5))
+    finally:
+        release.set()
+        worker.join(30)
+    assert skipped.skipped and skipped.facts == 0
+    assert RefreshState.objects.get(name="cases").watermark == T0  # untouched
+    after = analytics_refresh(now=T0 + timedelta(minutes=6))
+    assert not after.skipped
+    assert RefreshState.objects.get(name="cases").watermark == T0 + timedelta(minutes=6)
