@@ -18,6 +18,7 @@ from django.db import connections, models, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from anxin.analytics import tasks
 from anxin.analytics.models import (
     CaseDay,
     CaseFact,
@@ -343,3 +344,19 @@ def test_a_second_worker_skips_while_a_refresh_holds_the_lock() -> None:
     after = analytics_refresh(now=T0 + timedelta(minutes=6))
     assert not after.skipped
     assert RefreshState.objects.get(name="cases").watermark == T0 + timedelta(minutes=6)
+
+
+def test_the_task_refreshes_and_the_embedded_job_at_most_every_five_minutes(
+    opened_case: Any,
+) -> None:
+    tasks._last["at"] = float("-inf")
+    with time_machine.travel(f.local("2026-11-11", 12), tick=False):
+        tasks.analytics_job()
+    assert RefreshState.objects.get(name="cases").refreshed_at == f.local("2026-11-11", 12)
+    with time_machine.travel(f.local("2026-11-11", 12, 1), tick=False):
+        tasks.analytics_job()  # a minute later: not yet
+    assert RefreshState.objects.get(name="cases").refreshed_at == f.local("2026-11-11", 12)
+    with time_machine.travel(f.local("2026-11-11", 12, 2), tick=False):
+        summary = tasks.analytics_refresh_task.apply().get()
+    assert summary["skipped"] is False and summary["facts"] == 0
+    assert RefreshState.objects.get(name="cases").refreshed_at == f.local("2026-11-11", 12, 2)
