@@ -10,11 +10,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from anxin.catalog.models import DeliveryLine
+from anxin.catalog.models import Delivery, DeliveryLine
 
 from .models import DeliveredDay, DeliveredSkuDay
 from .sql import insert_select
@@ -86,3 +86,35 @@ def delivered_days(days: Collection[date]) -> int:
                 model._default_manager.filter(day__in=span).delete()
                 written += insert_select(model, grouped(signed, dims), prefix=ALIAS)
     return written
+
+
+def delivered_pairs(pairs: Collection[tuple[date, int]]) -> int:
+    """Rewrite the delivered rows of these (day, merchant) pairs only — a parcel signed for
+    changes its shop's day, not the platform's; returns the rows written. One ``DELETE`` and
+    one ``INSERT … SELECT`` per grain and day."""
+    by_day: dict[date, list[int]] = {}
+    for day, merchant_id in pairs:
+        by_day.setdefault(day, []).append(merchant_id)
+    written = 0
+    with transaction.atomic():
+        for day, merchants in sorted(by_day.items()):
+            ids = sorted(set(merchants))
+            signed = signed_lines(day, day).filter(delivery__order__merchant_id__in=ids)
+            for model, dims in GRAINS:
+                model._default_manager.filter(day=day, merchant_id__in=ids).delete()
+                written += insert_select(model, grouped(signed, dims), prefix=ALIAS)
+    return written
+
+
+def changed_pairs(since: datetime | None) -> set[tuple[date, int]]:
+    """The (local day, merchant) of the parcels signed for, or recorded, since ``since``
+    (None: every parcel signed for)."""
+    signed = Delivery.objects.filter(signed_at__isnull=False)
+    if since is not None:
+        signed = signed.filter(Q(signed_at__gte=since) | Q(updated_at__gte=since))
+    return set(
+        signed.annotate(local_day=TruncDate("signed_at", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values_list("local_day", "order__merchant_id")
+        .distinct()
+    )

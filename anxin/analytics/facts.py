@@ -43,7 +43,7 @@ from anxin.feedback.choices import SubjectType
 from anxin.feedback.models import Survey
 
 from .models import CaseFact
-from .sql import Earliest, Hours, insert_select
+from .sql import Earliest, Hours, insert_select, no_jit
 
 CHUNK = 2000  # case ids per statement
 ALIAS = "f_"  # the computed columns (a case has a ``refund_amount`` of its own …)
@@ -64,9 +64,10 @@ def case_facts_refresh(case_ids: Iterable[int] | None, *, now: datetime) -> tupl
     """``case_facts_build`` that also says which days the cases counted on before and after:
     the rollup days to rewrite."""
     written, days = 0, set[date]()
-    for chunk in _id_chunks(case_ids):
+    for chunk in id_chunks(case_ids):
         facts = CaseFact.objects.filter(case_id__in=chunk)
         with transaction.atomic():
+            no_jit()
             days.update(facts.order_by().values_list("day", flat=True).distinct())
             written += facts_rewrite(chunk, now=now)
             days.update(facts.order_by().values_list("day", flat=True).distinct())
@@ -80,7 +81,7 @@ def facts_rewrite(ids: list[int], *, now: datetime) -> int:
     return insert_select(CaseFact, facts_query(ids, now=now), prefix=ALIAS)
 
 
-def _id_chunks(case_ids: Iterable[int] | None) -> Iterator[list[int]]:
+def id_chunks(case_ids: Iterable[int] | None) -> Iterator[list[int]]:
     if case_ids is not None:
         ids = sorted(set(case_ids))
         for i in range(0, len(ids), CHUNK):

@@ -7,8 +7,8 @@ An incremental run finds the cases touched since the watermark (opened, a histor
 merchant's message, a refund paid, a dispute opened or stepped into, a survey answered), rebuilds
 their facts and rewrites the rollup groups those cases counted in and count in now — on the day
 each opened, so a refund paid a week later rewrites its groups of that opening day, and only
-those (``rollup.rollup_groups``) — then the deliveries signed since, and the desk's tables
-(``desk_refresh``).
+those (``rollup.refresh_cases``) — then the deliveries of the (day, shop) pairs with a parcel
+signed for since, and the desk's tables (``desk_refresh``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib import import_module
 from importlib.util import find_spec
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -33,8 +32,8 @@ from anxin.disputes.models import Dispute
 from anxin.feedback.choices import SubjectType
 from anxin.feedback.models import Survey
 
-from .delivered import delivered_days
-from .facts import CHUNK, case_facts_refresh
+from .delivered import changed_pairs, delivered_days, delivered_pairs
+from .facts import case_facts_refresh
 from .models import (
     CaseDay,
     CaseFact,
@@ -44,7 +43,7 @@ from .models import (
     PlatformDay,
     RefreshState,
 )
-from .rollup import FACT_DIMS, rollup_days, rollup_groups
+from .rollup import refresh_cases, rollup_days
 
 STATE = "cases"
 # Rows are stamped when written but become visible only when their transaction commits, which
@@ -98,13 +97,10 @@ def _run(*, now: datetime, rebuild: bool) -> RefreshResult:
 
 
 def _incremental(*, since: datetime, now: datetime) -> tuple[int, int, int, int]:
-    ids = sorted(changed_case_ids(since))
-    before = fact_keys(ids)
-    facts, days = case_facts_refresh(ids, now=now)
-    rollup_groups(before + fact_keys(ids))  # where they counted, where they count now
-    signed = signed_days(since)
-    delivered_days(signed)
-    return facts, len(days), len(signed), _desk(since=since, now=now)
+    facts, days = refresh_cases(changed_case_ids(since), now=now)
+    signed = changed_pairs(since)  # (day, shop) of the parcels signed for since
+    delivered_pairs(signed)
+    return facts, days, len({day for day, _ in signed}), _desk(since=since, now=now)
 
 
 def _rebuild_all(*, now: datetime) -> tuple[int, int, int, int]:
@@ -115,15 +111,6 @@ def _rebuild_all(*, now: datetime) -> tuple[int, int, int, int]:
     signed = signed_days(None)
     delivered_days(signed)
     return facts, len(days), len(signed), _desk(since=None, now=now)
-
-
-def fact_keys(case_ids: list[int]) -> list[dict[str, Any]]:
-    """The distinct dimensions (``FACT_DIMS``) of these cases' facts."""
-    keys: list[dict[str, Any]] = []
-    for i in range(0, len(case_ids), CHUNK):
-        facts = CaseFact.objects.filter(case_id__in=case_ids[i : i + CHUNK])
-        keys.extend(facts.values(*FACT_DIMS).distinct().order_by())
-    return keys
 
 
 def _desk(*, since: datetime | None, now: datetime) -> int:

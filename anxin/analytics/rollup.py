@@ -7,17 +7,19 @@ engine.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping
-from datetime import date
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
 from typing import Any
 
-from django.db import models, transaction
-from django.db.models import Count, Q, Sum, Value
+from django.db import connection, models, transaction
+from django.db.models import Count, Expression, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from .bins import EDGES, HISTOGRAMS, NBINS
+from .facts import facts_rewrite, id_chunks
 from .models import CaseDay, CaseFact, MerchantDay, PlatformDay
-from .sql import insert_select
+from .sql import compiled, insert_select, no_jit, quote
 
 DAYS_PER_QUERY = 31  # a month of days per GROUP BY
 ALIAS = "m_"  # annotations cannot reuse the facts' column names (response_hours …)
@@ -106,44 +108,116 @@ def rollup_days(days: Collection[date]) -> int:
     return written
 
 
-# The dimensions of a fact, and those that pick the groups ``rollup_groups`` rewrites at each
-# grain: a shop's day and a SKU's day hold few cases, so all their groups are rewritten; a
-# platform day holds every shop's, so only the groups touched are.
+# The dimensions of a fact: the key of its finest rollup group, of which every coarser group's
+# key is a part.
 FACT_DIMS = ("day", "merchant_id", "category_id", "sku_id", "type", "reason_id", "channel")
-PICKED_BY: dict[type[models.Model], tuple[str, ...]] = {
-    PlatformDay: GRAINS[0][1],
-    MerchantDay: ("day", "merchant_id"),
-    CaseDay: ("day", "sku_id"),
-}
-GROUPS_PER_STATEMENT = 200  # OR-ed conditions in one statement (SQLite nests them 1000 deep)
+TOUCHED = "analytics_touched_groups"  # a temporary table of FACT_DIMS
 
 
-def _picked(names: tuple[str, ...], keys: list[tuple[Any, ...]]) -> Q:
-    """The rows whose ``names`` are one of ``keys``: keys sharing all but the last value are
-    one ``IN``; the days again as a plain ``IN`` so the day indexes serve."""
-    by_prefix: dict[tuple[Any, ...], list[Any]] = {}
-    for key in keys:
-        by_prefix.setdefault(key[:-1], []).append(key[-1])
-    any_of = Q()
-    for prefix, lasts in by_prefix.items():
-        any_of |= Q(**dict(zip(names[:-1], prefix, strict=True)), **{f"{names[-1]}__in": lasts})
-    return Q(day__in=sorted({key[0] for key in keys})) & any_of
+class Touched(Expression):
+    """True for the rows of a rollup (or facts) whose ``dims`` are those of a row of the
+    ``TOUCHED`` table: the rows of the groups a refresh rewrites."""
+
+    conditional = True
+    output_field = models.BooleanField()
+
+    def __init__(self, dims: tuple[str, ...]) -> None:
+        super().__init__()
+        self.dims = dims
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return _touched_sql(quote(compiler.query.get_initial_alias()), self.dims), []
 
 
-def rollup_groups(facts: Iterable[Mapping[str, Any]]) -> int:
-    """Rewrite only the rollup groups facts with these dimensions (``FACT_DIMS``) count in —
-    the old and new dimensions of the facts a refresh rewrote — at the three grains; returns the
-    rows written. Each statement deletes and re-aggregates whole groups (a condition on the
-    grain's own columns), so the rows equal those of ``rollup_days``."""
-    keys = list(facts)
+def _touched_sql(table: str, dims: tuple[str, ...]) -> str:
+    same = " AND ".join(f"t.{quote(d)} = {table}.{quote(d)}" for d in dims)
+    return f"EXISTS (SELECT 1 FROM {quote(TOUCHED)} t WHERE {same})"  # noqa: S608 (names)
+
+
+@contextmanager
+def touched_groups() -> Iterator[None]:
+    """A fresh temporary ``TOUCHED`` table for the duration of the block (in a transaction)."""
+    fields = {f.name: f for f in CaseFact._meta.concrete_fields}
+    columns = ", ".join(f"{quote(name)} {fields[name].db_type(connection)}" for name in FACT_DIMS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {quote(TOUCHED)}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {quote(TOUCHED)} ({columns})")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {quote(TOUCHED)}")
+
+
+def note_groups(case_ids: list[int]) -> None:
+    """Add the groups the facts of these cases count in now to ``TOUCHED``."""
+    facts = CaseFact.objects.filter(case_id__in=case_ids).values(*FACT_DIMS).distinct()
+    sql, params, names = compiled(facts.order_by())
+    columns = ", ".join(quote(n) for n in names)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(TOUCHED)} ({columns}) {sql}", params)
+
+
+def rollup_touched() -> tuple[int, int]:
+    """Rewrite the rollup groups of ``TOUCHED`` at the three grains from the facts: delete their
+    rows, insert the aggregate of the facts having their keys (a group left without facts has
+    no row), so the rows equal those of ``rollup_days``. Returns (rows written, days).
+
+    A shop's or a SKU's day is found by its index, group by group. A platform group gathers
+    every shop's cases of its day: there the touched days' rows are read once and matched to
+    the touched groups by hashing (PostgreSQL is told not to look each group up in a loop)."""
     written = 0
-    with transaction.atomic():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {quote(TOUCHED)}")  # its size, for the join plans
+        cursor.execute(f"SELECT DISTINCT day FROM {quote(TOUCHED)}")  # noqa: S608
+        # (SQLite hands dates back as text)
+        days = sorted(d if isinstance(d, date) else date.fromisoformat(d) for (d,) in cursor)
         for model, dims in GRAINS:
-            names = PICKED_BY[model]
-            picked = sorted({tuple(key[n] for n in names) for key in keys})
-            for i in range(0, len(picked), GROUPS_PER_STATEMENT):
-                where = _picked(names, picked[i : i + GROUPS_PER_STATEMENT])
-                model._default_manager.filter(where).delete()
-                rows = grouped(CaseFact.objects.filter(where), dims)
-                written += insert_select(model, rows, prefix=ALIAS)
-    return written
+            table = quote(model._meta.db_table)
+            in_days, params = _in_days(table, days)
+            whole_days = model is PlatformDay
+            with _hash_joins(whole_days):
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE {in_days} AND {_touched_sql(table, dims)}",  # noqa: S608
+                    params,
+                )
+                facts = CaseFact.objects.filter(day__in=days).filter(Touched(dims))
+                written += insert_select(model, grouped(facts, dims), prefix=ALIAS)
+    return written, len(days)
+
+
+def _in_days(table: str, days: list[date]) -> tuple[str, list[Any]]:
+    if not days:
+        return "1 = 0", []
+    marks = ", ".join(["%s"] * len(days))
+    return f"{table}.day IN ({marks})", list(days)
+
+
+@contextmanager
+def _hash_joins(on: bool) -> Iterator[None]:
+    """PostgreSQL: no nested loops in the block (``on``): the join reads each side once."""
+    if not on or connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_nestloop = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_nestloop = on")
+
+
+def refresh_cases(case_ids: Iterable[int], *, now: datetime) -> tuple[int, int]:
+    """Rewrite the facts of these cases, then only the rollup groups they counted in before or
+    count in now (``rollup_touched``); returns (facts written, days whose groups changed)."""
+    written = 0
+    with transaction.atomic(), touched_groups():
+        no_jit()
+        for chunk in id_chunks(case_ids):
+            note_groups(chunk)  # where they counted
+            written += facts_rewrite(chunk, now=now)
+            note_groups(chunk)  # where they count now
+        _rows, days = rollup_touched()
+    return written, days

@@ -64,6 +64,15 @@ def insert_select(
         return max(cursor.rowcount, 0)
 
 
+def no_jit() -> None:
+    """PostgreSQL: no JIT compilation for the rest of the transaction. The writers' statements
+    are estimated costly enough for it (a hundred aggregates, a dozen subqueries per row), and
+    compiling them takes longer than running them (0.1–0.2 s a statement, measured)."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+
 class Hours(Func):
     """The hours from ``start`` to ``end`` (two times) as a float; NULL when either is NULL.
 

@@ -12,13 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import models
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from anxin.analytics.delivered import GRAINS as DELIVERED_GRAINS
-from anxin.analytics.delivered import day_start, delivered_days
+from anxin.analytics.delivered import changed_pairs, day_start, delivered_days, delivered_pairs
 from anxin.analytics.facts import (
     MERCHANT_ROLE_NAMES,
     PAID_TO_CONSUMER,
@@ -34,6 +35,7 @@ from anxin.analytics.models import (
     MerchantDay,
     PlatformDay,
 )
+from anxin.analytics.refresh import analytics_rebuild, analytics_refresh
 from anxin.analytics.rollup import GRAINS, measure_kwargs, rollup_days
 from anxin.analytics.sql import Earliest, Hours
 from anxin.analytics.tests import factories as f
@@ -44,6 +46,7 @@ from anxin.core.money import round_money
 from anxin.disputes.models import Dispute
 from anxin.feedback.choices import SubjectType
 from anxin.feedback.models import Survey
+from anxin.policies.models import Reason
 
 pytestmark = [pytest.mark.django_db, pytest.mark.db]  # SQL of two databases
 
@@ -328,6 +331,95 @@ def test_facts_written_in_sql_equal_the_former_python_ones(seed: int) -> None:
     assert facts.filter(disputed=True, intervened=False).exists()
     assert facts.filter(auto_acted=True).exists() and facts.filter(csat__isnull=False).exists()
     assert facts.filter(day=DAYS[0]).exists() and facts.filter(day=DAYS[-1]).exists()
+
+
+# --- the incremental refresh rewrites the groups it touched, and only those -------------------------
+
+
+def ids_of(model: type[models.Model], **where: Any) -> set[int]:
+    return set(model._default_manager.filter(**where).values_list("pk", flat=True))
+
+
+def test_a_refresh_rewrites_the_touched_groups_and_leaves_the_others_alone() -> None:
+    """Two shops' requests on 10 Nov; a late refund of one m1 request, and another m1 request
+    whose reason was corrected (it leaves its group, which is left empty, for another)."""
+    day = date(2026, 11, 10)
+    with time_machine.travel(f.local(day, 12, 30), tick=False):  # the rows' own updated_at
+        w = f.world()
+        o1 = f.delivered(w, "m1", [("TS", 3)], signed_at=f.local("2026-11-08", 18))
+        o2 = f.delivered(w, "m2", [("BK", 2)], signed_at=f.local("2026-11-08", 18))
+        refunded = f.opened(o1, at=f.local(day, 9))
+        moved = f.opened(o1, at=f.local(day, 10), reason=f.DEFECT, channel="app")
+        f.opened(o2, at=f.local(day, 11))
+        f.opened(o2, at=f.local(day, 12), reason=f.DEFECT, channel="app")
+    with time_machine.travel(f.local(day, 13), tick=False):
+        analytics_rebuild()
+    m1, m2 = w.shops["m1"].pk, w.shops["m2"].pk
+    untouched = {
+        PlatformDay: ids_of(PlatformDay, category_id=w.categories["books"].pk),
+        MerchantDay: ids_of(MerchantDay, merchant_id=m2),
+        CaseDay: ids_of(CaseDay, merchant_id=m2),
+        DeliveredDay: ids_of(DeliveredDay, merchant_id=m2),
+    }
+    assert all(len(v) >= 1 for v in untouched.values())
+    assert MerchantDay.objects.filter(merchant_id=m1, channel="app").count() == 1
+
+    with time_machine.travel(f.local("2026-11-17", 15), tick=False):
+        f.refund(refunded, at=f.local("2026-11-17", 15), amount="80.00")
+        Case.unscoped.filter(pk=moved.pk).update(
+            reason=Reason.objects.get(code=f.NO_REASON), channel="web"
+        )
+        f.act(moved, "note", "merchant_review", at=f.local("2026-11-17", 15), role=f.CONSUMER)
+        f.delivered(w, "m1", [("TS", 1)], signed_at=f.local("2026-11-17", 14))
+    with time_machine.travel(f.local("2026-11-17", 15, 5), tick=False):
+        result = analytics_refresh()
+    assert (result.facts, result.days, result.delivered_days) == (2, 1, 1)
+    for model, kept in untouched.items():
+        assert ids_of(model, pk__in=kept) == kept, model.__name__  # not rewritten
+    # m1's two requests now share one group (the corrected one left its group: no row remains)
+    row = MerchantDay.objects.get(merchant_id=m1, day=day)
+    assert (row.cases, row.refunded, row.refund_amount, row.channel) == (
+        2,
+        1,
+        Decimal("80.00"),
+        "web",
+    )
+    assert DeliveredDay.objects.get(merchant_id=m1, day=date(2026, 11, 17)).orders == 1
+
+    tables = (CaseFact, *CASE_ROLLUPS, *DELIVERED)
+    skip = frozenset({"id", "updated_at"})
+    incremental = {m.__name__: rows(m, skip) for m in tables}
+    with time_machine.travel(f.local("2026-11-17", 15, 5), tick=False):
+        analytics_rebuild()
+    assert {m.__name__: rows(m, skip) for m in tables} == incremental
+
+
+def test_deliveries_of_a_shops_day_are_rewritten_without_the_other_shops() -> None:
+    w = f.world()
+    day = date(2026, 11, 10)
+    f.delivered(w, "m1", [("TS", 2), ("PH", 1)], signed_at=f.local(day, 9))
+    f.delivered(w, "m2", [("BK", 1)], signed_at=f.local(day, 10))
+    delivered_days([day])
+    kept = ids_of(DeliveredSkuDay, merchant_id=w.shops["m2"].pk)
+    f.delivered(w, "m1", [("TS", 1)], signed_at=f.local(day, 23, 50), parcels=1)
+    f.delivered(w, "m1", [("TS", 1)], signed_at=f.local("2026-11-11", 0, 5))  # the next day
+    since = f.local(day, 23)
+    with time_machine.travel(f.local("2026-11-11", 1), tick=False):
+        pairs = changed_pairs(since)
+    # the parcels recorded since (all of today's, by their updated_at) … of both days
+    assert (day, w.shops["m1"].pk) in pairs and (date(2026, 11, 11), w.shops["m1"].pk) in pairs
+    m1_pairs = {p for p in pairs if p[1] == w.shops["m1"].pk}
+    assert delivered_pairs(m1_pairs) == 2 * 2 + 2 * 1  # apparel + digital on 10 Nov, apparel on 11
+    assert ids_of(DeliveredSkuDay, merchant_id=w.shops["m2"].pk) == kept
+    got = {
+        (r.day, r.category_id): (r.orders, r.lines, r.units)
+        for r in DeliveredDay.objects.filter(merchant_id=w.shops["m1"].pk)
+    }
+    assert got == {
+        (day, w.categories["apparel"].pk): (2, 2, 3),
+        (day, w.categories["digital"].pk): (1, 1, 1),
+        (date(2026, 11, 11), w.categories["apparel"].pk): (1, 1, 1),
+    }
 
 
 # --- the SQL helpers ----------------------------------------------------------------------------
