@@ -168,39 +168,32 @@ MIN_PEER_SHOPS = 3
 
 
 def other_shops(filters: Filters, categories: Collection[int] | None = None) -> int:
-    """How many shops other than ``filters.merchant_id`` had requests or deliveries in the
-    categories (all when None) over the period."""
-    window: dict[str, object] = {"day__gte": filters.start, "day__lte": filters.end}
+    """How many shops other than ``filters.merchant_id`` delivered in the categories (all when
+    None) over the period. Counted on the narrow deliveries table: a shop with requests but no
+    delivery in the period is not counted, which can only hide a comparison, never show one."""
+    rows = DeliveredDay.objects.filter(day__gte=filters.start, day__lte=filters.end)
     if categories is not None:
-        window["category_id__in"] = list(categories)
-    rows = (MerchantDay, DeliveredDay)
-    found: set[int] = set()
-    for model in rows:
-        found.update(
-            model.objects.filter(**window)
-            .exclude(merchant_id=filters.merchant_id or 0)
-            .values_list("merchant_id", flat=True)
-            .distinct()
-        )
-    return len(found)
+        rows = rows.filter(category_id__in=list(categories))
+    return (
+        rows.exclude(merchant_id=filters.merchant_id or 0).values("merchant_id").distinct().count()
+    )
 
 
 def other_shops_by_category(filters: Filters) -> tuple[int, dict[int, int]]:
-    """Shops other than ``filters.merchant_id`` with requests or deliveries over the period: how
-    many in all, and how many in each category (two grouped queries)."""
-    window = {"day__gte": filters.start, "day__lte": filters.end}
-    pairs: set[tuple[int, int]] = set()
-    for model in (MerchantDay, DeliveredDay):
-        pairs.update(
-            model.objects.filter(**window)
-            .exclude(merchant_id=filters.merchant_id or 0)
-            .values_list("category_id", "merchant_id")
-            .distinct()
-        )
+    """Shops other than ``filters.merchant_id`` with deliveries over the period: how many in all,
+    and how many in each category (one grouped query)."""
+    rows = (
+        DeliveredDay.objects.filter(day__gte=filters.start, day__lte=filters.end)
+        .exclude(merchant_id=filters.merchant_id or 0)
+        .values_list("category_id", "merchant_id")
+        .distinct()
+    )
     per_category: dict[int, set[int]] = {}
-    for category, merchant in pairs:
+    merchants: set[int] = set()
+    for category, merchant in rows:
         per_category.setdefault(category, set()).add(merchant)
-    return len({m for _c, m in pairs}), {c: len(ms) for c, ms in per_category.items()}
+        merchants.add(merchant)
+    return len(merchants), {c: len(ms) for c, ms in per_category.items()}
 
 
 def compare_to_category(
