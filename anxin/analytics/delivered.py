@@ -6,21 +6,20 @@ signed that day (as ``credit.figures.units_rows`` reads them)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
-from django.db import models, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db import connection, models, transaction
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from anxin.catalog.models import Delivery, DeliveryLine
 
 from .models import DeliveredDay, DeliveredSkuDay
-from .sql import insert_select
+from .sql import compiled, planner, quote
 
 DAYS_PER_QUERY = 31
-ALIAS = "n_"  # the measures' annotations (``orders`` … are names of the joined tables)
 ONE_DAY = timedelta(days=1)
 
 GRAINS: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
@@ -60,38 +59,74 @@ def signed_lines(start: date, end: date) -> models.QuerySet[DeliveryLine]:
     )
 
 
-def grouped(lines: models.QuerySet[DeliveryLine], dims: tuple[str, ...]) -> models.QuerySet[Any]:
-    """Orders, lines and units of ``lines`` at the grain ``dims`` (``ALIAS`` + column)."""
-    return (
-        lines.values(*dims)
-        .annotate(
-            **{
-                ALIAS + "orders": Count("delivery__order_id", distinct=True),
-                ALIAS + "lines": Count("line_id", distinct=True),
-                ALIAS + "units": Coalesce(Sum("quantity"), 0),
-            }
-        )
-        .order_by()
-    )
+SIGNED = "analytics_signed_lines"  # a temporary table: the lines being rolled up
+SIGNED_COLUMNS = {  # their columns: the dimensions, the order, the line and its units
+    "day": "date",
+    "merchant_id": "bigint",
+    "category_id": "bigint",
+    "sku_id": "bigint",
+    "order_ref": "bigint",
+    "line_id": "bigint",
+    "quantity": "integer",
+}
+
+
+@contextmanager
+def _signed(lines: models.QuerySet[DeliveryLine]) -> Iterator[None]:
+    """``SIGNED`` holding these lines for the block: the joins from a parcel to its order, line,
+    SKU and category are walked once for both grains. On PostgreSQL they are walked by index
+    from the parcels signed for (nested loops): a day's parcels are a sliver of the orders and
+    lines, which hash joins would read whole."""
+    kept = ("day", "merchant_id", "category_id", "sku_id", "line_id", "quantity")
+    rows = lines.values(*kept).annotate(order_ref=F("delivery__order_id"))
+    sql, params, names = compiled(rows.order_by())
+    columns = ", ".join(f"{quote(n)} {SIGNED_COLUMNS[n]}" for n in SIGNED_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {quote(SIGNED)}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {quote(SIGNED)} ({columns})")
+        with planner(nestloop_only=True):
+            cursor.execute(
+                f"INSERT INTO {quote(SIGNED)} ({', '.join(quote(n) for n in names)}) {sql}",
+                params,
+            )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {quote(SIGNED)}")
+
+
+def _rollup_signed() -> int:
+    """Insert the rows of both grains from ``SIGNED``; returns the rows written."""
+    written = 0
+    with connection.cursor() as cursor:
+        for model, dims in GRAINS:
+            keys = ", ".join(quote(d) for d in dims)
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({keys}, orders, lines, units)"  # noqa: S608
+                f" SELECT {keys}, COUNT(DISTINCT order_ref), COUNT(DISTINCT line_id),"
+                f" COALESCE(SUM(quantity), 0) FROM {quote(SIGNED)} GROUP BY {keys}"
+            )
+            written += max(cursor.rowcount, 0)
+    return written
 
 
 def delivered_days(days: Collection[date]) -> int:
     """Rewrite the delivered orders, lines and units of ``days``; returns the rows written.
-    One ``INSERT … SELECT`` per grain and run of days."""
+    The lines of each run of days are gathered once, then grouped at both grains."""
     written = 0
     for span in _spans(days):
-        signed = signed_lines(span[0], span[-1])
         with transaction.atomic():
-            for model, dims in GRAINS:
+            for model, _dims in GRAINS:
                 model._default_manager.filter(day__in=span).delete()
-                written += insert_select(model, grouped(signed, dims), prefix=ALIAS)
+            with _signed(signed_lines(span[0], span[-1])):
+                written += _rollup_signed()
     return written
 
 
 def delivered_pairs(pairs: Collection[tuple[date, int]]) -> int:
     """Rewrite the delivered rows of these (day, merchant) pairs only — a parcel signed for
-    changes its shop's day, not the platform's; returns the rows written. One ``DELETE`` and
-    one ``INSERT … SELECT`` per grain and day."""
+    changes its shop's day, not the platform's; returns the rows written."""
     by_day: dict[date, list[int]] = {}
     for day, merchant_id in pairs:
         by_day.setdefault(day, []).append(merchant_id)
@@ -99,10 +134,11 @@ def delivered_pairs(pairs: Collection[tuple[date, int]]) -> int:
     with transaction.atomic():
         for day, merchants in sorted(by_day.items()):
             ids = sorted(set(merchants))
-            signed = signed_lines(day, day).filter(delivery__order__merchant_id__in=ids)
-            for model, dims in GRAINS:
+            for model, _dims in GRAINS:
                 model._default_manager.filter(day=day, merchant_id__in=ids).delete()
-                written += insert_select(model, grouped(signed, dims), prefix=ALIAS)
+            lines = signed_lines(day, day).filter(delivery__order__merchant_id__in=ids)
+            with _signed(lines):
+                written += _rollup_signed()
     return written
 
 

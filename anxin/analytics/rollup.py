@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from .bins import EDGES, HISTOGRAMS, NBINS
 from .facts import facts_rewrite, id_chunks
 from .models import CaseDay, CaseFact, MerchantDay, PlatformDay
-from .sql import compiled, insert_select, no_jit, quote
+from .sql import compile_where, compiled, insert_select, no_jit, planner, quote
 
 DAYS_PER_QUERY = 31  # a month of days per GROUP BY
 ALIAS = "m_"  # annotations cannot reuse the facts' column names (response_hours …)
@@ -163,50 +163,47 @@ def rollup_touched() -> tuple[int, int]:
     rows, insert the aggregate of the facts having their keys (a group left without facts has
     no row), so the rows equal those of ``rollup_days``. Returns (rows written, days).
 
-    A shop's or a SKU's day is found by its index, group by group. A platform group gathers
-    every shop's cases of its day: there the touched days' rows are read once and matched to
-    the touched groups by hashing (PostgreSQL is told not to look each group up in a loop)."""
+    Each statement first narrows the table by an index — the touched days for the platform's
+    rollup, the touched (day, shop) pairs for the shops' and SKUs' — then matches those rows to
+    the touched groups by hashing (on PostgreSQL, no nested loop looking each group up: with a
+    day's index that would read the whole day once per group)."""
     written = 0
     with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT day, merchant_id FROM {quote(TOUCHED)}")  # noqa: S608
+        shops: dict[date, list[int]] = {}
+        for day, merchant_id in cursor.fetchall():  # (SQLite hands dates back as text)
+            shops.setdefault(_as_date(day), []).append(merchant_id)
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {quote(TOUCHED)}")  # its size, for the join plans
-        cursor.execute(f"SELECT DISTINCT day FROM {quote(TOUCHED)}")  # noqa: S608
-        # (SQLite hands dates back as text)
-        days = sorted(d if isinstance(d, date) else date.fromisoformat(d) for (d,) in cursor)
         for model, dims in GRAINS:
             table = quote(model._meta.db_table)
-            in_days, params = _in_days(table, days)
-            whole_days = model is PlatformDay
-            with _hash_joins(whole_days):
+            narrow = _days(shops) if model is PlatformDay else _shop_days(shops)
+            where, params = compile_where(model, narrow)
+            with planner(hash_only=True):
                 cursor.execute(
-                    f"DELETE FROM {table} WHERE {in_days} AND {_touched_sql(table, dims)}",  # noqa: S608
+                    f"DELETE FROM {table} WHERE {where} AND {_touched_sql(table, dims)}",  # noqa: S608
                     params,
                 )
-                facts = CaseFact.objects.filter(day__in=days).filter(Touched(dims))
+                facts = CaseFact.objects.filter(narrow).filter(Touched(dims))
                 written += insert_select(model, grouped(facts, dims), prefix=ALIAS)
-    return written, len(days)
+    return written, len(shops)
 
 
-def _in_days(table: str, days: list[date]) -> tuple[str, list[Any]]:
-    if not days:
-        return "1 = 0", []
-    marks = ", ".join(["%s"] * len(days))
-    return f"{table}.day IN ({marks})", list(days)
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-@contextmanager
-def _hash_joins(on: bool) -> Iterator[None]:
-    """PostgreSQL: no nested loops in the block (``on``): the join reads each side once."""
-    if not on or connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_nestloop = off")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_nestloop = on")
+def _days(shops: dict[date, list[int]]) -> Q:
+    return Q(day__in=sorted(shops)) if shops else Q(pk__in=[])
+
+
+def _shop_days(shops: dict[date, list[int]]) -> Q:
+    """The rows of these shops on these days: one (day, shops) condition per day, each served
+    by the (merchant_id, day) index."""
+    narrow = Q(pk__in=[])
+    for day, merchants in sorted(shops.items()):
+        narrow |= Q(day=day, merchant_id__in=sorted(set(merchants)))
+    return narrow
 
 
 def refresh_cases(case_ids: Iterable[int], *, now: datetime) -> tuple[int, int]:

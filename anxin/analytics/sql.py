@@ -10,11 +10,13 @@ the order the database returns the values whatever order Django chose.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
-from django.db.models import FloatField, Func
+from django.db.models import FloatField, Func, Q
 from django.db.models.sql.compiler import SQLCompiler
 
 
@@ -33,6 +35,17 @@ def compiled(queryset: models.QuerySet[Any]) -> tuple[str, tuple[Any, ...], list
             alias = expression.target.attname
         names.append(alias)
     return sql, tuple(params), names
+
+
+def compile_where(model: type[models.Model], condition: Q) -> tuple[str, list[Any]]:
+    """A filter on ``model`` as the SQL of a WHERE clause (columns qualified by its table)."""
+    query = model._default_manager.filter(condition).query
+    compiler = query.get_compiler(connection=connection)
+    try:
+        sql, params = compiler.compile(query.where)
+    except EmptyResultSet:
+        return "1 = 0", []
+    return sql or "1 = 1", list(params)
 
 
 def insert_select(
@@ -71,6 +84,29 @@ def no_jit() -> None:
     if connection.vendor == "postgresql" and connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
+
+
+@contextmanager
+def planner(*, nestloop_only: bool = False, hash_only: bool = False) -> Iterator[None]:
+    """PostgreSQL: the join method of the statements in the block, where the cost estimates
+    cannot know it (a temporary table of keys, a day's sliver of a big table): ``nestloop_only``
+    walks indexes from the small side, ``hash_only`` reads each side once and hashes it (no
+    nested loop looking rows up one by one, no merge join on part of a key). A no-op
+    elsewhere."""
+    off = ["hashjoin", "mergejoin"] if nestloop_only else []
+    off += ["nestloop", "mergejoin"] if hash_only else []
+    if not off or connection.vendor != "postgresql" or not connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        for name in off:
+            cursor.execute(f"SET LOCAL enable_{name} = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name in off:
+                cursor.execute(f"SET LOCAL enable_{name} TO DEFAULT")
 
 
 class Hours(Func):
