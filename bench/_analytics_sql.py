@@ -1011,6 +1011,20 @@ def desk(edges: tuple[float, ...]) -> list[tuple[str, str]]:
     ]
 
 
+# The tables a day of activity writes to (ANALYZEd after it, as autovacuum would).
+DELTA_TABLES = (
+    "catalog_order",
+    "catalog_orderline",
+    "catalog_delivery",
+    "catalog_deliveryline",
+    "cases_case",
+    "cases_caseevent",
+    "cases_casemessage",
+    "cases_refund",
+    "disputes_dispute",
+    "feedback_survey",
+)
+
 SEQUENCES = (
     "catalog_merchant",
     "catalog_sku",
