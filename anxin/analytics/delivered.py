@@ -17,7 +17,7 @@ from django.utils import timezone
 from anxin.catalog.models import Delivery, DeliveryLine
 
 from .models import DeliveredDay, DeliveredSkuDay
-from .sql import compiled, planner, quote
+from .sql import AnyOf, batch_session, compiled, planner, quote
 
 DAYS_PER_QUERY = 31
 ONE_DAY = timedelta(days=1)
@@ -117,6 +117,7 @@ def delivered_days(days: Collection[date]) -> int:
     written = 0
     for span in _spans(days):
         with transaction.atomic():
+            batch_session()
             for model, _dims in GRAINS:
                 model._default_manager.filter(day__in=span).delete()
             with _signed(signed_lines(span[0], span[-1])):
@@ -132,11 +133,12 @@ def delivered_pairs(pairs: Collection[tuple[date, int]]) -> int:
         by_day.setdefault(day, []).append(merchant_id)
     written = 0
     with transaction.atomic():
+        batch_session()
         for day, merchants in sorted(by_day.items()):
             ids = sorted(set(merchants))
             for model, _dims in GRAINS:
-                model._default_manager.filter(day=day, merchant_id__in=ids).delete()
-            lines = signed_lines(day, day).filter(delivery__order__merchant_id__in=ids)
+                model._default_manager.filter(AnyOf("merchant_id", ids), day=day).delete()
+            lines = signed_lines(day, day).filter(AnyOf("delivery__order__merchant_id", ids))
             with _signed(lines):
                 written += _rollup_signed()
     return written
@@ -148,9 +150,11 @@ def changed_pairs(since: datetime | None) -> set[tuple[date, int]]:
     signed = Delivery.objects.filter(signed_at__isnull=False)
     if since is not None:
         signed = signed.filter(Q(signed_at__gte=since) | Q(updated_at__gte=since))
-    return set(
+    pairs = (
         signed.annotate(local_day=TruncDate("signed_at", tzinfo=timezone.get_current_timezone()))
         .order_by()
         .values_list("local_day", "order__merchant_id")
         .distinct()
     )
+    with transaction.atomic(), planner(nestloop_only=True):  # the orders of a day's parcels
+        return set(pairs)

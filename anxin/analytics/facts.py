@@ -43,7 +43,7 @@ from anxin.feedback.choices import SubjectType
 from anxin.feedback.models import Survey
 
 from .models import CaseFact
-from .sql import Earliest, Hours, insert_select, no_jit
+from .sql import AnyOf, Earliest, Hours, batch_session, insert_select
 
 CHUNK = 2000  # case ids per statement
 ALIAS = "f_"  # the computed columns (a case has a ``refund_amount`` of its own …)
@@ -65,9 +65,9 @@ def case_facts_refresh(case_ids: Iterable[int] | None, *, now: datetime) -> tupl
     the rollup days to rewrite."""
     written, days = 0, set[date]()
     for chunk in id_chunks(case_ids):
-        facts = CaseFact.objects.filter(case_id__in=chunk)
+        facts = CaseFact.objects.filter(AnyOf("case_id", chunk))
         with transaction.atomic():
-            no_jit()
+            batch_session()
             days.update(facts.order_by().values_list("day", flat=True).distinct())
             written += facts_rewrite(chunk, now=now)
             days.update(facts.order_by().values_list("day", flat=True).distinct())
@@ -77,7 +77,7 @@ def case_facts_refresh(case_ids: Iterable[int] | None, *, now: datetime) -> tupl
 def facts_rewrite(ids: list[int], *, now: datetime) -> int:
     """Delete the facts of these cases and insert them again (one ``INSERT … SELECT``);
     returns the facts written. Call it in a transaction."""
-    CaseFact.objects.filter(case_id__in=ids).delete()
+    CaseFact.objects.filter(AnyOf("case_id", ids)).delete()
     return insert_select(CaseFact, facts_query(ids, now=now), prefix=ALIAS)
 
 
@@ -165,7 +165,7 @@ def facts_query(ids: list[int], *, now: datetime) -> models.QuerySet[Any]:
         "updated_at": Value(now, output_field=models.DateTimeField()),
     }
     return (
-        Case.unscoped.filter(pk__in=ids)
+        Case.unscoped.filter(AnyOf("id", ids))
         .values("merchant_id", "type", "reason_id", "channel", "status")
         .annotate(**{ALIAS + name: expression for name, expression in columns.items()})
         .order_by()

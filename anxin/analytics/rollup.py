@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from .bins import EDGES, HISTOGRAMS, NBINS
 from .facts import facts_rewrite, id_chunks
 from .models import CaseDay, CaseFact, MerchantDay, PlatformDay
-from .sql import compile_where, compiled, insert_select, no_jit, planner, quote
+from .sql import AnyOf, batch_session, compile_where, compiled, insert_select, planner, quote
 
 DAYS_PER_QUERY = 31  # a month of days per GROUP BY
 ALIAS = "m_"  # annotations cannot reuse the facts' column names (response_hours …)
@@ -85,8 +85,9 @@ def aggregates() -> dict[str, Any]:
 
 
 def grouped(facts: models.QuerySet[CaseFact], dims: tuple[str, ...]) -> models.QuerySet[Any]:
-    """The rollup rows of ``facts`` at the grain ``dims``: dims, then ``ALIAS`` + measure."""
-    return facts.values(*dims).annotate(**aggregates()).order_by()
+    """The rollup rows of ``facts`` at the grain ``dims``: dims, then ``ALIAS`` + measure, in
+    the order of the dims (written in that order, a shop's day lies on a page or two)."""
+    return facts.values(*dims).annotate(**aggregates()).order_by(*dims)
 
 
 def _day_chunks(days: Collection[date]) -> Iterator[list[date]]:
@@ -101,6 +102,7 @@ def rollup_days(days: Collection[date]) -> int:
     written = 0
     for chunk in _day_chunks(days):
         with transaction.atomic():
+            batch_session()
             for model, dims in GRAINS:
                 model._default_manager.filter(day__in=chunk).delete()
                 rows = grouped(CaseFact.objects.filter(day__in=chunk), dims)
@@ -151,7 +153,7 @@ def touched_groups() -> Iterator[None]:
 
 def note_groups(case_ids: list[int]) -> None:
     """Add the groups the facts of these cases count in now to ``TOUCHED``."""
-    facts = CaseFact.objects.filter(case_id__in=case_ids).values(*FACT_DIMS).distinct()
+    facts = CaseFact.objects.filter(AnyOf("case_id", case_ids)).values(*FACT_DIMS).distinct()
     sql, params, names = compiled(facts.order_by())
     columns = ", ".join(quote(n) for n in names)
     with connection.cursor() as cursor:
@@ -202,7 +204,7 @@ def _shop_days(shops: dict[date, list[int]]) -> Q:
     by the (merchant_id, day) index."""
     narrow = Q(pk__in=[])
     for day, merchants in sorted(shops.items()):
-        narrow |= Q(day=day, merchant_id__in=sorted(set(merchants)))
+        narrow |= Q(AnyOf("merchant_id", merchants), day=day)
     return narrow
 
 
@@ -211,7 +213,7 @@ def refresh_cases(case_ids: Iterable[int], *, now: datetime) -> tuple[int, int]:
     count in now (``rollup_touched``); returns (facts written, days whose groups changed)."""
     written = 0
     with transaction.atomic(), touched_groups():
-        no_jit()
+        batch_session()
         for chunk in id_chunks(case_ids):
             note_groups(chunk)  # where they counted
             written += facts_rewrite(chunk, now=now)

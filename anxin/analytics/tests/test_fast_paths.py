@@ -37,7 +37,7 @@ from anxin.analytics.models import (
 )
 from anxin.analytics.refresh import analytics_rebuild, analytics_refresh
 from anxin.analytics.rollup import GRAINS, measure_kwargs, rollup_days
-from anxin.analytics.sql import Earliest, Hours
+from anxin.analytics.sql import AnyOf, Earliest, Hours
 from anxin.analytics.tests import factories as f
 from anxin.cases.choices import MessageParty
 from anxin.cases.models import Case, CaseEvent, CaseMessage, Refund, RefundStatus
@@ -461,3 +461,13 @@ def test_hours_between_two_times_and_the_earlier_of_two() -> None:
     assert got["earliest"] == got["refund"]
     assert got["one"] == got["other"] == got["approve"]  # a NULL side is ignored
     assert got["zero"] == 0.0
+
+
+def test_any_of_a_long_list_of_ids() -> None:
+    w = f.world()
+    order = f.delivered(w, "m1", [("TS", 3)], signed_at=f.local("2026-11-09", 18))
+    ids = [f.opened(order, at=f.local("2026-11-10", h)).pk for h in (9, 10, 11)]
+    many = [*ids[:2], *range(10**9, 10**9 + 3000)]  # more than SQLite's old 999 variables
+    assert set(Case.unscoped.filter(AnyOf("id", many)).values_list("pk", flat=True)) == set(ids[:2])
+    assert not Case.unscoped.filter(AnyOf("id", [])).exists()
+    assert Case.unscoped.exclude(AnyOf("id", ids[:1])).count() == 2
